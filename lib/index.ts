@@ -5,3 +5,6 @@
 export * as tf from './tf.js';
 export * from './backend/index.js';
 export * from './util/index.js';
+export * from './models/index.js';
+export * from './train/index.js';
+export * from './ops/index.js';

@@ -1,0 +1,58 @@
+/**
+ * Distances and similarities between rows of embedding matrices (deck 000, "Siamese network": the metric
+ * D : R^K × R^K → R — Euclidean distance, its square, or the angle through cosine similarity).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { check } from '../util/errors.js';
+
+export type DistanceName = 'euclidean' | 'squared' | 'cosine';
+
+function check2d(where: string, name: string, t: tf.Tensor): void {
+  check(t instanceof tf.Tensor && t.rank === 2, where, name, 'a rank-2 tensor [N, D]', t);
+}
+
+/** x / max(‖x‖₂, eps) along `axis` (default the last). */
+export function l2Normalize(x: tf.Tensor, axis = -1, eps = 1e-12): tf.Tensor {
+  return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', axis, true), eps)));
+}
+
+/** ‖a_i − b_j‖² for all pairs: [N, D] × [M, D] → [N, M], via ‖a‖² + ‖b‖² − 2 a·b, clipped at 0. */
+export function pairwiseSquaredDistances(a: tf.Tensor2D, b: tf.Tensor2D = a): tf.Tensor2D {
+  check2d('pairwiseSquaredDistances', 'a', a);
+  check2d('pairwiseSquaredDistances', 'b', b);
+  check(a.shape[1] === b.shape[1], 'pairwiseSquaredDistances', 'b', `[M, ${a.shape[1]}] (same feature size as a)`, b);
+  return tf.tidy(() => {
+    const aa = tf.sum(tf.square(a), 1, true);
+    const bb = tf.reshape(tf.sum(tf.square(b), 1), [1, -1]);
+    return tf.relu(tf.sub(tf.add(aa, bb), tf.mul(2, tf.matMul(a, b, false, true)))) as tf.Tensor2D;
+  });
+}
+
+/**
+ * ‖a_i − b_j‖ for all pairs. The square root has an infinite derivative at 0 (an anchor and itself): `eps` keeps
+ * the gradient finite, sqrt(d² + eps) − sqrt(eps) (0 at d = 0).
+ */
+export function pairwiseDistances(a: tf.Tensor2D, b: tf.Tensor2D = a, eps = 1e-12): tf.Tensor2D {
+  return tf.tidy(() => tf.sub(tf.sqrt(tf.add(pairwiseSquaredDistances(a, b), eps)), Math.sqrt(eps)) as tf.Tensor2D);
+}
+
+/** cos(a_i, b_j) = a_i·b_j / (‖a_i‖‖b_j‖) for all pairs: [N, M]. */
+export function cosineSimilarityMatrix(a: tf.Tensor2D, b: tf.Tensor2D = a): tf.Tensor2D {
+  check2d('cosineSimilarityMatrix', 'a', a);
+  check2d('cosineSimilarityMatrix', 'b', b);
+  return tf.tidy(() => tf.matMul(l2Normalize(a), l2Normalize(b), false, true) as tf.Tensor2D);
+}
+
+/** Pairwise distance matrix by name: 'euclidean', 'squared', or 'cosine' (1 − cos). */
+export function pairwiseDistance(a: tf.Tensor2D, b: tf.Tensor2D = a, metric: DistanceName = 'euclidean'): tf.Tensor2D {
+  switch (metric) {
+    case 'euclidean':
+      return pairwiseDistances(a, b);
+    case 'squared':
+      return pairwiseSquaredDistances(a, b);
+    case 'cosine':
+      return tf.tidy(() => tf.sub(1, cosineSimilarityMatrix(a, b)) as tf.Tensor2D);
+    default:
+      check(false, 'pairwiseDistance', 'metric', "'euclidean', 'squared' or 'cosine'", metric);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './distances.js';
+export * from './gradients.js';
+export * from './matrix.js';

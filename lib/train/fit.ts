@@ -1,0 +1,75 @@
+/**
+ * `fit`: train any method (anything with `models`, an `optimizer` and a `step`) on an image set, with seeded
+ * batches, the progress bar, loss history, and checkpoint save/resume. Every method in lib/methods exposes a
+ * `train(data, options)` that calls this.
+ */
+import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { check } from '../util/errors.js';
+import { BatchStream, type ImageSource } from './batches.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { type ProgressLike, trainLoop, type TrainResult } from './loop.js';
+
+/** What `fit` needs from a method. */
+export interface Trainable {
+  /** Name for the progress bar and checkpoints, e.g. 'simclr'. */
+  name: string;
+  /** Every model whose weights the checkpoint must hold (online, target/EMA, heads...). */
+  models: Record<string, tfl.LayersModel>;
+  optimizer: tf.Optimizer;
+  /** Non-model state to checkpoint (MoCo's queue, DINO's centre...). */
+  state?: Record<string, tf.Variable>;
+  /** One optimisation step on a batch x [N,H,W,C] in [0,1] (labels y for supervised methods); returns the loss. */
+  step(x: tf.Tensor4D, i: number, y: tf.Tensor1D): tf.Scalar | Promise<tf.Scalar>;
+}
+
+export interface FitOptions {
+  steps: number;
+  batchSize: number;
+  /** Seed of the batch order (default 0). */
+  seed?: number;
+  /** Progress display; default: none unless one is passed (notebooks pass `new ProgressBar(...)` or use the method's train). */
+  progress?: ProgressLike | false;
+  /** Save a checkpoint here (atomically) every `checkpointEvery` steps and at the end. */
+  checkpointPath?: string;
+  checkpointEvery?: number;
+  /** Continue from `checkpointPath` if it exists (default true when a path is given). */
+  resume?: boolean;
+  logEvery?: number;
+  onLog?: (info: { step: number; loss: number }) => void | Promise<void>;
+}
+
+export async function fit(method: Trainable, data: ImageSource, o: FitOptions): Promise<TrainResult> {
+  check(method && typeof method.step === 'function', 'fit', 'method', 'an object with models, optimizer and step()', method);
+  const stream = new BatchStream(data, o.batchSize, o.seed ?? 0);
+  let startStep = 0;
+  let history: number[] = [];
+  const ckptState = () => ({ models: method.models, optimizer: method.optimizer, tensors: method.state });
+  if (o.checkpointPath && (o.resume ?? true) && existsSync(o.checkpointPath)) {
+    const { step, extra } = await loadCheckpoint(o.checkpointPath, ckptState());
+    startStep = Math.min(step, o.steps);
+    history = Array.isArray(extra.losses) ? (extra.losses as number[]) : [];
+  }
+  return trainLoop({
+    steps: o.steps,
+    startStep,
+    history,
+    logEvery: o.logEvery,
+    onLog: o.onLog,
+    progress: o.progress ?? false,
+    checkpointEvery: o.checkpointEvery ?? 0,
+    checkpoint: o.checkpointPath
+      ? (next, losses) => saveCheckpoint(o.checkpointPath!, { step: next, ...ckptState(), extra: { method: method.name, losses } })
+      : undefined,
+    step: async (i) => {
+      const { x, y } = stream.batch(i);
+      try {
+        return await method.step(x, i, y);
+      } finally {
+        x.dispose();
+        y.dispose();
+      }
+    },
+  });
+}

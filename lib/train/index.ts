@@ -1,0 +1,5 @@
+export * from './loop.js';
+export * from './fit.js';
+export * from './batches.js';
+export * from './checkpoint.js';
+export * from './optimizers.js';

@@ -1,0 +1,3 @@
+// Load tfjs the way the package does (lib/tf.ts: core + layers, whose bundle registers the gradient functions,
+// + chained tensor methods), so tests that import single lib modules see the same tfjs as users do.
+import '../lib/tf.js';
