@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# One command from a fresh clone to executed handouts:
+#   1. Debian packages when missing (Jupyter runner, Fashion-MNIST, Mesa Vulkan from backports, Chromium)
+#   2. npm ci            3. npm run build         4. register the tslab Jupyter kernel
+#   5. the main job: npm run handouts (every notebook executed in smoke mode -> handouts/*.html + *.pdf)
+# Options: --no-run (stop after set-up), --mode smoke|full (handouts mode, default smoke).
+# REPRLAB_SKIP_SYSTEM=1 skips step 1 (no root, or packages installed another way).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+run=1; mode=smoke
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-run) run=0 ;;
+    --mode) mode="$2"; shift ;;
+    --mode=*) mode="${1#--mode=}" ;;
+    *) echo "setup.sh: unknown option '$1' (use --no-run, --mode smoke|full)" >&2; exit 2 ;;
+  esac
+  shift
+done
+step() { printf '\n== %s\n' "$*"; }
+step "system packages"; bash scripts/setup-system.sh
+step "npm ci"; npm ci --no-audit --no-fund
+step "build"; npm run build
+step "tslab kernel"; bash scripts/register-kernel.sh
+if [ $run = 1 ]; then step "main job: handouts ($mode mode)"; npm run handouts -- --mode "$mode"; fi
