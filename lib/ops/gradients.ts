@@ -1,7 +1,10 @@
 /** Gradient control. */
 import * as tf from '@tensorflow/tfjs-core';
 
-const stopGradientOp = tf.customGrad((x: tf.Tensor) => ({ value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) }));
+const stopGradientOp = tf.customGrad(((x: tf.Tensor) => ({
+  value: tf.clone(x),
+  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+})) as unknown as tf.CustomGradientFunc<tf.Tensor>);
 
 /**
  * sg(x): the identity forward, zero gradient backward — the "stop-gradient" of SimSiam and of the target branch
