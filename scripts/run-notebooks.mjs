@@ -1,0 +1,116 @@
+// `npm run notebooks [-- names...] [--mode smoke|full] [--backend cpu|webgpu|tensorflow] [--timeout s] [--no-build]`
+// Executes notebooks/*.ipynb (sorted, not homework/) headless through the tslab kernel, one line per notebook,
+// executed copies in build/executed/; exits non-zero naming every failed notebook and cell.
+import { spawnSync } from 'node:child_process';
+import { basename, relative } from 'node:path';
+import { checkBuilt, describeFailure, ensureKernel, EXECUTED_DIR, executeNotebook, listNotebooks, ROOT } from './notebooks.mjs';
+
+const USAGE = `usage: npm run notebooks [-- [names...] [options]]
+
+  names             notebooks to run: 00-setup, 00-setup.ipynb, 00, or a path (default: all of notebooks/*.ipynb)
+  --mode M          smoke (tiny sizes, default; or REPRLAB_MODE) or full (the lecture's sizes)
+  --backend B       cpu, webgpu or tensorflow (default: REPRLAB_BACKEND, else automatic)
+  --timeout S       seconds per cell (default 120 in smoke mode, 1800 in full)
+  --out DIR         where executed copies go (default build/executed)
+  --no-build        skip 'npm run build' (notebooks import the built package)
+  --verbose         print each cell's time`;
+
+function parse(argv) {
+  const o = { names: [], mode: process.env.REPRLAB_MODE || 'smoke', backend: process.env.REPRLAB_BACKEND || undefined, build: true, verbose: false };
+  const value = (i, name) => {
+    const v = argv[i];
+    if (v === undefined || v.startsWith('--')) die(`option --${name} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let inline;
+    if (a.startsWith('--') && a.includes('=')) [a, inline] = [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)];
+    const next = (name) => inline ?? value(++i, name);
+    switch (a) {
+      case '-h':
+      case '--help':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      case '--mode':
+        o.mode = next('mode');
+        if (!['smoke', 'full'].includes(o.mode)) die(`--mode must be smoke or full (got '${o.mode}')`);
+        break;
+      case '--backend':
+        o.backend = next('backend');
+        if (!['cpu', 'webgpu', 'tensorflow', 'auto'].includes(o.backend)) die(`--backend must be cpu, webgpu, tensorflow or auto (got '${o.backend}')`);
+        if (o.backend === 'auto') o.backend = undefined;
+        break;
+      case '--timeout':
+        o.timeout = Number(next('timeout'));
+        if (!(o.timeout > 0)) die('--timeout must be a positive number of seconds');
+        break;
+      case '--out':
+        o.out = next('out');
+        break;
+      case '--no-build':
+        o.build = false;
+        break;
+      case '--verbose':
+        o.verbose = true;
+        break;
+      default:
+        if (a.startsWith('-')) die(`unknown option '${a}'`);
+        o.names.push(a);
+    }
+  }
+  return o;
+}
+
+function die(msg) {
+  console.error(`run-notebooks: ${msg}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+const o = parse(process.argv.slice(2));
+let notebooks;
+try {
+  notebooks = listNotebooks(o.names);
+} catch (err) {
+  die(err.message);
+}
+if (notebooks.length === 0) {
+  console.log('run-notebooks: no notebooks in notebooks/');
+  process.exit(0);
+}
+if (o.build) {
+  const b = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (b.status !== 0) console.error('run-notebooks: npm run build reported errors (running the notebooks against what it emitted)');
+}
+try {
+  const warning = checkBuilt();
+  if (warning) console.error(`run-notebooks: warning: ${warning}`);
+  ensureKernel();
+} catch (err) {
+  console.error(`run-notebooks: ${err.message}`);
+  process.exit(1);
+}
+
+const outDir = o.out ?? EXECUTED_DIR;
+console.log(`run-notebooks: ${notebooks.length} notebook(s), mode ${o.mode}, backend ${o.backend ?? 'auto'} -> ${relative(process.cwd(), outDir) || outDir}`);
+const width = Math.max(...notebooks.map((p) => basename(p).length));
+const failures = [];
+for (const nb of notebooks) {
+  const r = await executeNotebook(nb, {
+    mode: o.mode,
+    backend: o.backend,
+    timeout: o.timeout,
+    outPath: `${outDir}/${basename(nb)}`,
+    onEvent: o.verbose ? (ev) => ev.event === 'cell' && console.log(`    cell ${ev.index}: ${ev.seconds.toFixed(1)} s`) : undefined,
+  });
+  console.log(`${r.ok ? 'ok     ' : 'FAILED '} ${basename(nb).padEnd(width)}  ${r.seconds.toFixed(1).padStart(6)} s${r.ok ? '' : `  (cell ${r.cell ?? '?'})`}`);
+  if (!r.ok) failures.push(r);
+}
+if (failures.length) {
+  console.error(`\n${failures.length} of ${notebooks.length} notebook(s) failed:\n`);
+  for (const f of failures) console.error(describeFailure(f) + '\n');
+  console.error(`executed copies (with outputs up to the failing cell) are in ${relative(process.cwd(), outDir) || outDir}/`);
+  process.exit(1);
+}
+console.log(`all ${notebooks.length} notebook(s) ran`);
