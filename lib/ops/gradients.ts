@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 const stopGradientOp = tf.customGrad(((x: tf.Tensor) => ({
   value: tf.clone(x),
   gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-})) as unknown as tf.CustomGradientFunc<tf.Tensor>);
+})) as unknown as Parameters<typeof tf.customGrad>[0]);
 
 /**
  * sg(x): the identity forward, zero gradient backward — the "stop-gradient" of SimSiam and of the target branch
