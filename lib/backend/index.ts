@@ -154,10 +154,14 @@ const START: Record<BackendName, () => Promise<string>> = {
     const { installWebGPU } = await import('./webgpu.js');
     const adapter = await installWebGPU();
     await import('@tensorflow/tfjs-backend-webgpu');
+    // Our faster kernels for the hot ops (lib/kernels; REPRLAB_KERNELS=stock keeps tfjs' own).
+    const { applyKernelChoice } = await import('../kernels/index.js');
+    applyKernelChoice({ software: /software|llvmpipe|lavapipe|swiftshader/i.test(adapter) });
     return adapter;
   },
   async cpu() {
     await import('@tensorflow/tfjs-backend-cpu');
+    await import('../kernels/cpu-conv.js'); // a filter-gradient kernel ~50x faster than the stock one
     return `the JS engine (${process.arch}, pure-JS kernels: slow, for tests and small runs)`;
   },
 };
