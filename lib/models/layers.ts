@@ -2,6 +2,12 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { check } from '../util/errors.js';
 
+/**
+ * tfjs treats a seed of 0 as "no seed" (its random ops test `seed ? seed : Math.random()`), so seed 0 would give
+ * different weights on every call: map it to a fixed non-zero value.
+ */
+export const initSeed = (seed: number): number => (seed === 0 ? 0x5eed : seed);
+
 export type Activation = 'relu' | 'gelu' | 'tanh' | 'linear' | 'sigmoid' | 'elu' | 'selu';
 
 /** conv k×k → (BatchNorm) → activation → (max-pool 2). */
@@ -11,7 +17,7 @@ export function convBlock(
   { kernelSize = 3, batchNorm = true, pool = true, activation = 'relu' as Activation, seed = 0 } = {},
 ): tfl.SymbolicTensor {
   let h = tfl.layers
-    .conv2d({ filters, kernelSize, padding: 'same', useBias: !batchNorm, kernelInitializer: tfl.initializers.heNormal({ seed }) })
+    .conv2d({ filters, kernelSize, padding: 'same', useBias: !batchNorm, kernelInitializer: tfl.initializers.heNormal({ seed: initSeed(seed) }) })
     .apply(x) as tfl.SymbolicTensor;
   if (batchNorm) h = tfl.layers.batchNormalization({ momentum: 0.9 }).apply(h) as tfl.SymbolicTensor;
   h = tfl.layers.activation({ activation }).apply(h) as tfl.SymbolicTensor;
@@ -26,7 +32,7 @@ export function denseBlock(
   { batchNorm = false, activation = 'relu' as Activation, useBias = true, seed = 0 } = {},
 ): tfl.SymbolicTensor {
   let h = tfl.layers
-    .dense({ units, useBias: useBias && !batchNorm, kernelInitializer: tfl.initializers.glorotUniform({ seed }) })
+    .dense({ units, useBias: useBias && !batchNorm, kernelInitializer: tfl.initializers.glorotUniform({ seed: initSeed(seed) }) })
     .apply(x) as tfl.SymbolicTensor;
   if (batchNorm) h = tfl.layers.batchNormalization({ momentum: 0.9 }).apply(h) as tfl.SymbolicTensor;
   if (activation !== 'linear') h = tfl.layers.activation({ activation }).apply(h) as tfl.SymbolicTensor;

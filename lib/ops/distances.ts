@@ -11,9 +11,12 @@ function check2d(where: string, name: string, t: tf.Tensor): void {
   check(t instanceof tf.Tensor && t.rank === 2, where, name, 'a rank-2 tensor [N, D]', t);
 }
 
-/** x / max(‖x‖₂, eps) along `axis` (default the last). */
+/**
+ * x / max(‖x‖₂, eps) along `axis` (default the last). Written as x · rsqrt(max(Σx², eps²)) so the gradient stays
+ * finite for an all-zero row (tf.norm's gradient x/‖x‖ is 0/0 = NaN there, which poisons every weight).
+ */
 export function l2Normalize(x: tf.Tensor, axis = -1, eps = 1e-12): tf.Tensor {
-  return tf.tidy(() => tf.div(x, tf.maximum(tf.norm(x, 'euclidean', axis, true), eps)));
+  return tf.tidy(() => tf.mul(x, tf.rsqrt(tf.maximum(tf.sum(tf.square(x), axis, true), eps * eps))));
 }
 
 /** ‖a_i − b_j‖² for all pairs: [N, D] × [M, D] → [N, M], via ‖a‖² + ‖b‖² − 2 a·b, clipped at 0. */

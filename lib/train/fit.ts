@@ -10,6 +10,7 @@ import { check } from '../util/errors.js';
 import { BatchStream, type ImageSource } from './batches.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { type ProgressLike, trainLoop, type TrainResult } from './loop.js';
+import { ProgressBar } from '../viz/progress.js';
 
 /** What `fit` needs from a method. */
 export interface Trainable {
@@ -29,7 +30,7 @@ export interface FitOptions {
   batchSize: number;
   /** Seed of the batch order (default 0). */
   seed?: number;
-  /** Progress display; default: none unless one is passed (notebooks pass `new ProgressBar(...)` or use the method's train). */
+  /** Progress display; default: a lib/viz ProgressBar labelled with the method's name (none under vitest); `false` for none. */
   progress?: ProgressLike | false;
   /** Save a checkpoint here (atomically) every `checkpointEvery` steps and at the end. */
   checkpointPath?: string;
@@ -57,7 +58,7 @@ export async function fit(method: Trainable, data: ImageSource, o: FitOptions): 
     history,
     logEvery: o.logEvery,
     onLog: o.onLog,
-    progress: o.progress ?? false,
+    progress: o.progress ?? (process.env.VITEST ? false : new ProgressBar({ total: o.steps, label: method.name })),
     checkpointEvery: o.checkpointEvery ?? 0,
     checkpoint: o.checkpointPath
       ? (next, losses) => saveCheckpoint(o.checkpointPath!, { step: next, ...ckptState(), extra: { method: method.name, losses } })

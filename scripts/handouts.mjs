@@ -1,0 +1,69 @@
+// `npm run handouts [-- --mode smoke|full] [names...]`: the course's main job. Executes every notebook in
+// notebooks/ (not homework/) and writes handouts/<name>.html (interactive figures, table of contents),
+// handouts/<name>.pdf and handouts/index.html. See docs/handouts.md.
+import { spawnSync } from 'node:child_process';
+import { relative } from 'node:path';
+import { parseArgs, fail } from './lib/args.mjs';
+import { checkBuilt, ensureKernel, ROOT } from './notebooks.mjs';
+import { exportHandouts } from './handouts/export.mjs';
+
+const usage = `usage: npm run handouts [-- [names...] [options]]
+
+  names               notebooks: 00-setup, 00, 00-setup.ipynb (default: every notebooks/*.ipynb)
+  --mode smoke|full   smoke (default: tiny sizes, minutes on a CPU) or full (the lecture's sizes; for a GPU host)
+  --backend NAME      cpu, webgpu or tensorflow (default: REPRLAB_BACKEND, else automatic)
+  --timeout S         seconds per cell (default 120 in smoke mode, 1800 in full)
+  --out DIR           where handouts go (default handouts/)
+  --no-pdf            HTML only (older PDFs of these notebooks are removed: they would not match)
+  --no-build          skip 'npm run build' (notebooks import the built package)
+  --no-execute        re-render pages and PDFs from the executed copies of the last run (no kernel)
+
+Writes <out>/<name>.html, <out>/<name>.pdf, <out>/index.html (and the executed notebooks in <out>/.executed/).
+A failing notebook gets a page showing its error and no PDF; the others go on; the exit status is then 1.`;
+const args = parseArgs(
+  process.argv.slice(2),
+  {
+    mode: { type: 'string', choices: ['smoke', 'full'], default: process.env.REPRLAB_MODE || 'smoke' },
+    backend: { type: 'string', choices: ['cpu', 'webgpu', 'tensorflow', 'auto'] },
+    timeout: { type: 'number' },
+    out: { type: 'string' },
+    'no-pdf': { type: 'flag' },
+    'no-build': { type: 'flag' },
+    'no-execute': { type: 'flag' },
+  },
+  usage,
+);
+if (!args['no-build'] && !args['no-execute']) {
+  const b = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (b.status !== 0) console.error('handouts: npm run build reported errors (going on with what it emitted)');
+}
+if (!args['no-execute']) try {
+  const warning = checkBuilt();
+  if (warning) console.error(`handouts: warning: ${warning}`);
+  ensureKernel();
+} catch (err) {
+  console.error(`handouts: ${err.message}`);
+  process.exit(1);
+}
+let result;
+try {
+  result = await exportHandouts({
+    names: args._,
+    mode: args.mode,
+    backend: args.backend === 'auto' ? undefined : args.backend,
+    timeout: args.timeout,
+    outDir: args.out,
+    pdf: !args['no-pdf'],
+    execute: !args['no-execute'],
+    log: (line) => console.log(line),
+  });
+} catch (err) {
+  fail(err.message, usage);
+}
+const { entries, failed, index } = result;
+if (entries.length === 0) fail(args['no-execute'] ? 'nothing to re-render (no executed copies): run without --no-execute' : 'no notebooks in notebooks/', usage);
+console.log(`\n${entries.length - failed.length} of ${entries.length} handout(s) made (${args.mode} mode): ${relative(process.cwd(), index) || index}`);
+if (failed.length) {
+  console.error(`FAILED: ${failed.map((e) => `${e.name}${e.cell != null ? ` (cell ${e.cell})` : ''}`).join(', ')} — their pages show the error`);
+  process.exit(1);
+}

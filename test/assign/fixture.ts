@@ -1,0 +1,57 @@
+/** A tiny assignment (no tfjs, runs in seconds) and submission builders for the grader tests. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Cell, NbgraderMeta, Notebook } from '../../lib/notebook/assign/index.js';
+import { writeNotebook } from '../../lib/notebook/assign/index.js';
+
+const meta = (grade_id: string, o: Partial<NbgraderMeta>): Cell['metadata'] => ({
+  nbgrader: { grade_id, grade: false, solution: false, locked: false, schema_version: 3, ...o } as NbgraderMeta,
+});
+export const md = (id: string, text: string, o: Partial<NbgraderMeta> = { locked: true }): Cell => ({ cell_type: 'markdown', source: text, metadata: meta(id, o) });
+export const code = (id: string, text: string, o: Partial<NbgraderMeta>): Cell => ({ cell_type: 'code', source: text, metadata: meta(id, o), outputs: [], execution_count: null });
+export const readOnly = (id: string, text: string) => code(id, text, { locked: true });
+export const answer = (id: string, text: string) => code(id, text, { solution: true });
+export const tests = (id: string, text: string, points: number) => code(id, text, { grade: true, locked: true, points });
+
+export function tinyAssignment(): Notebook {
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' }, language_info: { name: 'typescript' } },
+    cells: [
+      md('intro', '# Tiny homework\nWrite `double` and `square`.'),
+      readOnly('setup', 'const offset = (x: number): number => x + 0;'),
+      answer('double', 'function double(x: number): number {\n  // BEGIN SOLUTION\n  return 2 * offset(x);\n  // END SOLUTION\n}'),
+      tests('test_double', "if (double(2) !== 4) throw new Error('double(2) should be 4');\n// BEGIN HIDDEN TESTS\nif (double(-3) !== -6) throw new Error('hidden: double(-3) should be -6');\n// END HIDDEN TESTS", 2),
+      answer('square', 'function square(x: number): number {\n  // BEGIN SOLUTION\n  return x * x;\n  // END SOLUTION\n}'),
+      tests('test_square', "if (square(3) !== 9) throw new Error('square(3) should be 9');", 3),
+      md('why', 'Why is squaring convex?\n\n<!-- BEGIN SOLUTION -->\nIts second derivative is 2 > 0.\n<!-- END SOLUTION -->', { solution: true, grade: true, points: 1 }),
+    ],
+  };
+}
+
+export function writeSubmission(dir: string, student: string, name: string, nb: Notebook | string): string {
+  mkdirSync(join(dir, student), { recursive: true });
+  const path = join(dir, student, `${name}.ipynb`);
+  if (typeof nb === 'string') {
+    mkdirSync(join(dir, student), { recursive: true });
+    // raw text (e.g. a broken file)
+    return (writeRaw(path, nb), path);
+  }
+  writeNotebook(path, nb);
+  return path;
+}
+
+import { writeFileSync } from 'node:fs';
+function writeRaw(path: string, text: string): void {
+  writeFileSync(path, text);
+}
+
+/** Replace the source of the cell with this grade_id (returns a modified copy). */
+export function withSource(nb: Notebook, gradeId: string, source: string): Notebook {
+  const copy = JSON.parse(JSON.stringify(nb)) as Notebook;
+  const cell = copy.cells.find((c) => c.metadata.nbgrader?.grade_id === gradeId);
+  if (!cell) throw new Error(`no cell ${gradeId}`);
+  cell.source = source;
+  return copy;
+}

@@ -1,0 +1,70 @@
+// A handout in a real browser: nbconvert renders an executed notebook holding a lib/viz figure (the same text/html
+// output the kernel produces), we decorate it as `npm run handouts` does, and Chromium must draw the plot (plotly's
+// SVG) with visible pixels, show the table of contents, and print a PDF.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { decorateHtml, launchChromium, nbconvertHtml, openHandout, printPdf, writeFileAtomic } from '../../scripts/handouts/export.mjs';
+import { lineChart } from '../../lib/viz/index.js';
+import { chromiumMissing, nbconvertMissing } from './env.js';
+import { distinctColours } from './png.js';
+
+const missing = chromiumMissing() ?? nbconvertMissing();
+const SHOTS = process.env.REPRLAB_SCREENSHOTS ?? tmpdir();
+
+describe.skipIf(!!missing)(`handout page in Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  let browser: Browser;
+  let html: string;
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reprlab-handout-browser-'));
+    const fig = await lineChart([{ name: 'train', y: [2.3, 1.7, 1.2, 0.9, 0.8] }, { name: 'test', y: [2.4, 1.9, 1.5, 1.3, 1.25] }], { title: 'loss per epoch', show: false });
+    const nb = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+      cells: [
+        { cell_type: 'markdown', id: 'a', metadata: {}, source: '# Browser check\nA handout with one figure.' },
+        { cell_type: 'markdown', id: 'b', metadata: {}, source: '## The figure' },
+        {
+          cell_type: 'code', id: 'c', metadata: {}, execution_count: 1, source: "await lineChart([...], { title: 'loss per epoch' });",
+          outputs: [{ output_type: 'display_data', metadata: {}, data: { 'text/html': fig.html({ includePlotly: true }), 'text/plain': fig.summary() } }],
+        },
+      ],
+    };
+    writeFileSync(join(dir, 'executed.ipynb'), JSON.stringify(nb));
+    html = join(dir, '01-browser-check.html');
+    writeFileAtomic(html, decorateHtml(nbconvertHtml(join(dir, 'executed.ipynb')), { title: 'browser check', banner: 'test' }));
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('draws the plotly figure (SVG present, many colours on screen) and shows the contents', async () => {
+    const { page, figures, drawn, errors } = await openHandout(browser, html, { width: 1300, height: 900 });
+    try {
+      expect(errors).toEqual([]);
+      expect(figures).toBe(1);
+      expect(drawn).toBe(1);
+      expect(await page.locator('.reprlab-figure .main-svg').count()).toBeGreaterThan(0);
+      expect(await page.locator('.reprlab-figure .scatterlayer .trace').count()).toBe(2); // two curves
+      expect(await page.locator('nav.reprlab-toc a').allTextContents()).toEqual(['Browser check', 'The figure']);
+      const shot = await page.locator('.reprlab-figure').screenshot();
+      expect(distinctColours(shot)).toBeGreaterThan(20); // a blank box has 1-2 colours
+      await page.screenshot({ path: join(SHOTS, 'reprlab-handout.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('prints a PDF after the figure has drawn', async () => {
+    const pdf = html.replace(/\.html$/, '.pdf');
+    const r = await printPdf(browser, html, pdf);
+    expect(r).toMatchObject({ figures: 1, drawn: 1 });
+    const bytes = readFileSync(pdf);
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(bytes.length).toBeGreaterThan(10_000);
+  });
+});

@@ -1,0 +1,125 @@
+// Handout export: HTML post-processing (unit), and the whole pipeline on two tiny notebooks (a kernel, nbconvert,
+// Chromium): one that works (a plotly figure, a PDF) and one that fails (an error page, no PDF, exit status 1).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decorateHtml, exportHandouts, headingsOf, indexHtml, textOf, tocHtml, withPromptNumbers } from '../../scripts/handouts/export.mjs';
+import { chromiumMissing, jupyterServerMissing, nbconvertMissing } from '../browser/env.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+describe('handout HTML', () => {
+  const page = `<html><head><title>x</title></head><body class="jp-Notebook">
+<div class="jp-Cell jp-MarkdownCell"><h1 id="00-&#183;-Setup">00 &#183; Setup &amp; more<a class="anchor-link" href="#00-&#183;-Setup">&#182;</a></h1>
+<h2 id="Part-A">Part <em>A</em><a class="anchor-link" href="#Part-A">¶</a></h2></div>
+<div class="jp-Cell jp-CodeCell">code</div><div class="jp-Cell jp-CodeCell">boom</div>
+<h3 id="Deep">Deep</h3><h4 id="ignored">ignored</h4></body></html>`;
+
+  it('finds headings with decoded text and builds a nested table of contents', () => {
+    expect(textOf('a &lt;b&gt; &#183; &#xB7; &amp; <i>c</i>')).toBe('a <b> · · & c');
+    const h = headingsOf(page);
+    expect(h).toEqual([
+      { level: 1, id: '00-&#183;-Setup', text: '00 · Setup & more' },
+      { level: 2, id: 'Part-A', text: 'Part A' },
+      { level: 3, id: 'Deep', text: 'Deep' },
+    ]);
+    const toc = tocHtml(h);
+    expect(toc).toContain('<li class="toc-l1"><a href="#00-&amp;#183;-Setup">00 · Setup &amp; more</a></li>');
+    expect(toc).toContain('class="toc-l3"');
+  });
+
+  it('adds banner, contents, CSS, cell anchors and, for a failure, an error box that links the cell', () => {
+    const out = decorateHtml(page, { title: 'T <1>', banner: 'mode smoke', failure: { cell: 2, error: 'Error: <boom>' } });
+    expect(out).toContain('<title>T &lt;1&gt;</title>');
+    expect(out).toMatch(/<body class="reprlab-has-toc jp-Notebook">\n<div class="reprlab-banner">mode smoke<\/div>\n<nav class="reprlab-toc"/);
+    expect(out).toContain('id="reprlab-handout-css"');
+    expect(out).toContain('This notebook failed in cell 2');
+    expect(out).toContain('<a href="#reprlab-cell-2">');
+    expect(out).toContain('Error: &lt;boom&gt;');
+    expect(out).toContain('<div id="reprlab-cell-2" class="jp-Cell jp-CodeCell reprlab-failed-cell"');
+    expect(decorateHtml(page)).not.toContain('id="reprlab-error"');
+  });
+
+  it('numbers executed code cells (tslab leaves execution_count empty), up to a failing cell', () => {
+    const nb = { cells: [{ cell_type: 'markdown' }, { cell_type: 'code', execution_count: null }, { cell_type: 'code', execution_count: null }, { cell_type: 'code', execution_count: null }] };
+    expect(withPromptNumbers(structuredClone(nb)).cells.map((c) => c.execution_count)).toEqual([undefined, 1, 2, 3]);
+    expect(withPromptNumbers(structuredClone(nb), 2).cells.map((c) => c.execution_count)).toEqual([undefined, 1, 2, null]);
+  });
+
+  it('index page lists every handout, marks failures and escapes titles', () => {
+    const e = (name: string, ok: boolean) => ({ name, title: `${name} <t>`, mode: 'smoke', html: `${name}.html`, pdf: ok ? `${name}.pdf` : null, ok, cell: ok ? null : 3, error: ok ? '' : 'x', seconds: 1.5, backend: 'cpu' });
+    const html = indexHtml([e('01-a', true), e('02-b', false)], { mode: 'smoke', generated: new Date('2025-01-01T00:00:00Z') });
+    expect(html).toContain('<a href="01-a.html">01-a &lt;t&gt;</a>');
+    expect(html).toContain('<a href="01-a.pdf">PDF</a>');
+    expect(html).toContain('failed (cell 3)');
+    expect(html).toContain('1 notebook(s) failed: 02-b');
+    expect(html).toContain('npm run handouts -- --mode full');
+  });
+});
+
+const missing = jupyterServerMissing() ?? nbconvertMissing() ?? chromiumMissing();
+
+function notebook(cells: Array<[string, string]>) {
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+    cells: cells.map(([type, source], i) => (type === 'code' ? { cell_type: 'code', id: `c${i}`, source, metadata: {}, outputs: [], execution_count: null } : { cell_type: 'markdown', id: `c${i}`, source, metadata: {} })),
+  });
+}
+
+describe.skipIf(!!missing)(`npm run handouts end to end${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  it('makes an HTML page with a drawn figure and a PDF, and an error page for a failing notebook; the others go on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reprlab-handouts-'));
+    const nbs = join(dir, 'notebooks');
+    mkdirSync(nbs);
+    symlinkSync(join(ROOT, 'node_modules'), join(nbs, 'node_modules'), 'dir'); // `import ... from 'reprlab'` from here
+    writeFileSync(join(nbs, '01-ok.ipynb'), notebook([
+      ['markdown', '# One: a tiny handout\nSome prose with math $a^2 + b^2$.'],
+      ['markdown', '## Part A'],
+      ['code', "import { lineChart } from 'reprlab';\nawait lineChart({ name: 'loss', y: [3, 2, 1.5, 1.2, 1] }, { title: 'a loss curve' });"],
+      ['code', "console.log('hello from the handout');"],
+    ]));
+    writeFileSync(join(nbs, '02-broken.ipynb'), notebook([
+      ['markdown', '# Two: broken'],
+      ['code', "console.log('before the failure');"],
+      ['code', "throw new Error('deliberate failure for the test');"],
+      ['code', "console.log('never printed');"],
+    ]));
+    const out = join(dir, 'handouts');
+    const lines: string[] = [];
+    const r = await exportHandouts({ notebooksDir: nbs, outDir: out, mode: 'smoke', backend: 'cpu', log: (l) => lines.push(l) });
+    expect(r.entries.map((e) => [e.name, e.ok])).toEqual([['01-ok', true], ['02-broken', false]]);
+
+    const ok = readFileSync(join(out, '01-ok.html'), 'utf8');
+    expect(ok).toContain('hello from the handout');
+    expect(ok).toMatch(/<nav class="reprlab-toc"[\s\S]*One: a tiny handout[\s\S]*Part A/);
+    expect(ok).toContain('class="reprlab-figure"');
+    expect(ok).not.toMatch(/require\.min\.js|require\.js"/); // no require.js: it would hide window.Plotly
+    const pdf = readFileSync(join(out, '01-ok.pdf'));
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(lines.join('\n')).not.toMatch(/did not draw/);
+
+    const broken = readFileSync(join(out, '02-broken.html'), 'utf8');
+    expect(broken).toContain('This notebook failed in cell 2');
+    expect(broken).toContain('deliberate failure for the test');
+    expect(broken).toContain('before the failure');
+    expect(existsSync(join(out, '02-broken.pdf'))).toBe(false);
+    expect(r.failed[0]).toMatchObject({ name: '02-broken', cell: 2 });
+
+    const index = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(index).toContain('<a href="01-ok.html">One: a tiny handout</a>');
+    expect(index).toContain('<a href="02-broken.html">Two: broken</a>');
+    expect(index).toMatch(/failed \(cell 2\)/);
+
+    // the command: re-render without executing; exits 1 naming the failed notebook
+    const cli = spawnSync('node', ['scripts/handouts.mjs', '--no-execute', '--no-pdf', '--out', out, join(nbs, '02-broken.ipynb')], { cwd: ROOT, encoding: 'utf8' });
+    expect(cli.status).toBe(1);
+    expect(cli.stderr).toMatch(/FAILED: 02-broken \(cell 2\)/);
+    const bad = spawnSync('node', ['scripts/handouts.mjs', '--mode', 'huge'], { cwd: ROOT, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--mode' must be one of smoke, full \(got 'huge'\)/);
+  });
+});
