@@ -1,0 +1,56 @@
+/**
+ * 2-D maps of a representation for plotting (with lib/viz `scatter`): PCA (the best linear 2-D view: the plane of
+ * the two largest-variance directions), t-SNE (local neighbourhoods kept: {@link tsne}) and UMAP (McInnes et al.
+ * 2018, through umap-js with a seeded random source). t-SNE and UMAP first reduce to `preDims` (default 50)
+ * dimensions with PCA, as is customary.
+ */
+import { UMAP } from 'umap-js';
+import { pca } from '../classical/pca.js';
+import { check } from '../util/errors.js';
+import { Rng } from '../util/rng.js';
+import { checkFeatures, type Features } from './features.js';
+import { tsne } from './tsne.js';
+
+export type Projection = 'pca' | 'tsne' | 'umap';
+
+export interface Project2dOptions {
+  /** 'pca' (default), 'tsne' or 'umap'. */
+  method?: Projection;
+  seed?: number;
+  /** t-SNE perplexity (default min(30, (N − 1)/3)). */
+  perplexity?: number;
+  /** t-SNE iterations (default 750) / UMAP epochs (default umap-js's choice). */
+  iterations?: number;
+  /** UMAP neighbours (default 15). */
+  nNeighbors?: number;
+  /** UMAP minimum distance (default 0.1). */
+  minDist?: number;
+  /** PCA pre-reduction for t-SNE/UMAP (default 50; 0 = none). */
+  preDims?: number;
+}
+
+/** N × 2 coordinates of the rows of `f` (Features with dim 2; `scatter(p.data, ...)` plots them). */
+export async function project2d(f: Features, options: Project2dOptions = {}): Promise<Features> {
+  const where = 'project2d';
+  checkFeatures(f, where, 'features', { minRows: 3 });
+  const { method = 'pca', seed = 0, preDims = 50 } = options;
+  check(method === 'pca' || method === 'tsne' || method === 'umap', where, 'method', "'pca', 'tsne' or 'umap'", method);
+  check(Number.isInteger(preDims) && preDims >= 0, where, 'preDims', 'an integer >= 0', preDims);
+  if (method === 'pca') {
+    if (f.dim === 2) return { data: f.data.slice(), n: f.n, dim: 2 };
+    const m = await pca(f, { components: 2 });
+    return m.project(f);
+  }
+  let x = f;
+  if (preDims > 0 && f.dim > preDims && f.n > preDims) x = await (await pca(f, { components: preDims })).project(f);
+  if (method === 'tsne') return tsne(x, { perplexity: options.perplexity, iterations: options.iterations, seed });
+  const rng = new Rng(seed);
+  const nNeighbors = options.nNeighbors ?? 15;
+  check(Number.isInteger(nNeighbors) && nNeighbors >= 2 && nNeighbors < f.n, where, 'nNeighbors', `an integer in [2, N = ${f.n})`, nNeighbors);
+  const umap = new UMAP({ nComponents: 2, nNeighbors, minDist: options.minDist ?? 0.1, random: () => rng.uniform(), ...(options.iterations ? { nEpochs: options.iterations } : {}) });
+  const rows = Array.from({ length: x.n }, (_, i) => Array.from(x.data.subarray(i * x.dim, (i + 1) * x.dim)));
+  const y = umap.fit(rows);
+  const out = new Float32Array(x.n * 2);
+  y.forEach((p, i) => out.set([p[0]!, p[1]!], i * 2));
+  return { data: out, n: x.n, dim: 2 };
+}

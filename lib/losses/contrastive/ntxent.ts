@@ -1,0 +1,74 @@
+/**
+ * NT-Xent, the normalised temperature-scaled cross-entropy of SimCLR (deck 000, "SimCLR framework (2/2)";
+ * deck 001, "NT-Xent"): for a batch of N images with two views each, every one of the 2N views is an anchor
+ * whose positive is the other view of its image and whose negatives are the 2N − 2 other views:
+ *
+ *   L_SimCLR = 1/(2N) Σ_n [ L_info(ŷ_n⁽¹⁾, ŷ_n⁽²⁾, ℬ_n) + L_info(ŷ_n⁽²⁾, ŷ_n⁽¹⁾, ℬ_n) ],
+ *   ℬ_n = {ŷ_1⁽¹⁾, ŷ_1⁽²⁾, …, ŷ_N⁽¹⁾, ŷ_N⁽²⁾} \ {ŷ_n⁽¹⁾, ŷ_n⁽²⁾},
+ *
+ * i.e. ℓ(i, j) = −log( exp(sim(z_i, z_j)/τ) / Σ_{k ≠ i} exp(sim(z_i, z_k)/τ) ) with sim the cosine similarity,
+ * averaged over the 2N ordered positive pairs. As a classification: row i of the 2N × 2N similarity matrix
+ * (its diagonal removed) is the logit vector, the other view's column is the right class.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { l2Normalize } from '../../ops/distances.js';
+import { check } from '../../util/errors.js';
+import { checkTemperature } from './infonce.js';
+
+export interface NtXentOptions {
+  /** τ > 0 (default 0.5, SimCLR's CIFAR-10 value). */
+  temperature?: number;
+}
+
+function checkViews(where: string, z1: tf.Tensor, z2: tf.Tensor): void {
+  check(z1 instanceof tf.Tensor && z1.rank === 2, where, 'z1', 'a rank-2 tensor [N, D]: the first views\' projections', z1);
+  check(z2 instanceof tf.Tensor && z2.rank === 2 && z2.shape[0] === z1.shape[0] && z2.shape[1] === z1.shape[1], where, 'z2',
+    `a tensor [${z1.shape[0]}, ${z1.shape[1]}] (the second views, same shape as z1)`, z2);
+  check(z1.shape[0]! >= 2, where, 'z1', 'a batch of N >= 2 images (NT-Xent needs 2N − 2 >= 2 negatives)', z1, 'use a batch size of at least 2');
+}
+
+/**
+ * The classification view: logits [2N, 2N] = cos(z_i, z_k)/τ with the diagonal (a view against itself) pushed
+ * to −1e9, and labels [2N] int32: the index of each view's positive (i + N for i < N, i − N after).
+ */
+export function ntXentLogits(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions = {}): { logits: tf.Tensor2D; labels: tf.Tensor1D } {
+  const where = 'ntXent';
+  const { temperature = 0.5 } = options;
+  checkTemperature(where, temperature);
+  checkViews(where, z1, z2);
+  const n = z1.shape[0];
+  return tf.tidy(() => {
+    const z = l2Normalize(tf.concat([z1, z2], 0)) as tf.Tensor2D;
+    const sim = tf.div(tf.matMul(z, z, false, true), temperature);
+    const logits = tf.sub(sim, tf.mul(tf.eye(2 * n), 1e9)) as tf.Tensor2D;
+    const labels = tf.tensor1d(Int32Array.from({ length: 2 * n }, (_, i) => (i < n ? i + n : i - n)), 'int32');
+    return { logits, labels };
+  });
+}
+
+/** NT-Xent loss of two batches of projections z1, z2 [N, D] (row n of each: two views of image n). */
+export function ntXent(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions = {}): tf.Scalar {
+  const where = 'ntXent';
+  const { temperature = 0.5 } = options;
+  checkTemperature(where, temperature);
+  checkViews(where, z1, z2);
+  return tf.tidy(() => {
+    const { logits } = ntXentLogits(z1, z2, { temperature });
+    const a = l2Normalize(z1), b = l2Normalize(z2);
+    const pos = tf.div(tf.sum(tf.mul(a, b), 1), temperature); // s(z_n⁽¹⁾, z_n⁽²⁾)/τ, the positive logit of both rows
+    const lse = tf.logSumExp(logits, 1);
+    return tf.mean(tf.sub(lse, tf.concat([pos, pos], 0))) as tf.Scalar;
+  });
+}
+
+/**
+ * Top-1 accuracy of the NT-Xent classification: the fraction of the 2N views whose most similar other view is
+ * their positive (async: it reads the result).
+ */
+export async function ntXentAccuracy(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions = {}): Promise<number> {
+  const { logits, labels } = ntXentLogits(z1, z2, options);
+  const hit = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32')));
+  const v = (await hit.data())[0]!;
+  tf.dispose([logits, labels, hit]);
+  return v;
+}

@@ -1,0 +1,3 @@
+export * from './contrastive/index.js';
+export * from './noncontrastive/index.js';
+export * from './metric/index.js';

@@ -1,0 +1,135 @@
+/**
+ * Shared helpers of the metric-learning losses (deck 000, "Metric learning"): argument checks, labels that may come
+ * as a tensor or as a JS array, row-wise distances and the same/different-label masks of a batch.
+ *
+ * Labels: every loss accepts `tf.Tensor1D` (int32) or a JS array (`Int32Array`, `number[]`). A JS array is checked
+ * in full (integers, range, a batch that has positives and negatives) because it can be read synchronously; a
+ * tensor is only checked for shape and dtype, since lib code never reads tensors synchronously (webgpu cannot).
+ * Training code reads its (small) label batch with `await y.data()` and passes the array to get the full checks.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { type DistanceName } from '../../ops/distances.js';
+import { check } from '../../util/errors.js';
+
+export type Labels = tf.Tensor1D | Int32Array | ArrayLike<number>;
+
+export const DISTANCES: readonly DistanceName[] = ['euclidean', 'squared', 'cosine'];
+
+export function isTensor(x: unknown): x is tf.Tensor {
+  return x instanceof tf.Tensor;
+}
+
+/** Check a [N, D] float embedding matrix (N >= minRows). */
+export function checkEmbeddings(where: string, arg: string, e: unknown, minRows = 1): asserts e is tf.Tensor2D {
+  check(isTensor(e) && e.rank === 2 && e.dtype === 'float32', where, arg, 'a float32 tensor [N, D] of embeddings', e, 'pass the encoder output, one row per example');
+  check(e.shape[0] >= minRows, where, arg, `at least ${minRows} rows`, e);
+}
+
+/** Check a distance name. */
+export function checkDistance(where: string, distance: unknown): asserts distance is DistanceName {
+  check(typeof distance === 'string' && (DISTANCES as readonly string[]).includes(distance), where, 'distance', "'euclidean', 'squared' or 'cosine'", distance);
+}
+
+/** Check a margin: a finite number >= 0. */
+export function checkMargin(where: string, margin: unknown, arg = 'margin'): asserts margin is number {
+  check(typeof margin === 'number' && Number.isFinite(margin) && margin >= 0, where, arg, 'a finite number >= 0', margin,
+    'a negative margin rewards violating the ordering it is meant to enforce; use e.g. 0.2');
+}
+
+/** Check a positive finite number (scale, temperature...). */
+export function checkPositive(where: string, value: unknown, arg: string, hint?: string): asserts value is number {
+  check(typeof value === 'number' && Number.isFinite(value) && value > 0, where, arg, 'a finite number > 0', value, hint);
+}
+
+/**
+ * Check labels for a batch of `n` rows; with `numClasses`, values must lie in [0, numClasses). Returns the labels as
+ * an int32 tensor (a new tensor for a JS array: call inside tf.tidy or dispose it) and, for a JS array, the values.
+ */
+export function labelTensor(where: string, labels: Labels, n: number, numClasses?: number): { tensor: tf.Tensor1D; values?: Int32Array } {
+  if (isTensor(labels)) {
+    check(labels.rank === 1 && labels.shape[0] === n, where, 'labels', `a tensor [${n}] (one label per row)`, labels);
+    check(labels.dtype === 'int32', where, 'labels', 'an int32 tensor', labels, "cast with tf.cast(labels, 'int32') or pass an Int32Array");
+    return { tensor: labels };
+  }
+  const values = labelValues(where, labels, n, numClasses);
+  return { tensor: tf.tensor1d(values, 'int32'), values };
+}
+
+/** Check JS labels (length n, integers >= 0, < numClasses when given) and return them as an Int32Array. */
+export function labelValues(where: string, labels: ArrayLike<number>, n: number, numClasses?: number): Int32Array {
+  check(labels !== null && typeof labels === 'object' && typeof labels.length === 'number', where, 'labels', 'an int32 tensor or an array of integer labels', labels);
+  check(labels.length === n, where, 'labels', `one label per row (${n})`, `${labels.length} labels`, 'pass the labels of the same batch');
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const y = labels[i]!;
+    const ok = Number.isInteger(y) && y >= 0 && (numClasses === undefined || y < numClasses);
+    if (!ok) {
+      check(false, where, 'labels', numClasses === undefined ? 'non-negative integers' : `integers in [0, numClasses=${numClasses})`, `${y} at index ${i}`,
+        numClasses === undefined ? undefined : 'relabel the classes to 0..C-1 (filterClasses does) or raise numClasses');
+    }
+    out[i] = y;
+  }
+  return out;
+}
+
+/** Count classes and the classes that have at least two examples in a batch of JS labels. */
+export function batchClassStats(values: Int32Array): { classes: number; withPositives: number } {
+  const counts = new Map<number, number>();
+  for (const y of values) counts.set(y, (counts.get(y) ?? 0) + 1);
+  let withPositives = 0;
+  for (const c of counts.values()) if (c >= 2) withPositives++;
+  return { classes: counts.size, withPositives };
+}
+
+/**
+ * The batch must have a positive (two examples of one class) and a negative (two classes): the condition of every
+ * pair/triplet loss. Checked only for JS labels.
+ */
+export function checkPairsPossible(where: string, values: Int32Array | undefined): void {
+  if (!values) return;
+  const { classes, withPositives } = batchClassStats(values);
+  check(classes >= 2, where, 'labels', 'a batch with at least two classes (negatives)', `a batch of ${values.length} examples of one class`,
+    'sample K >= 2 classes per batch, e.g. classBalancedBatches(labels, { classesPerBatch: 8, perClass: 4 })');
+  check(withPositives >= 1, where, 'labels', 'a batch where some class has at least two examples (positives)', `${values.length} examples of ${classes} distinct classes`,
+    'sample M >= 2 examples per class, e.g. classBalancedBatches(labels, { classesPerBatch: 8, perClass: 4 })');
+}
+
+/** d(a_i, b_i) row by row: [N, D] x [N, D] -> [N] ('euclidean' as in lib/ops: sqrt(d² + eps) − sqrt(eps)). */
+export function rowDistance(a: tf.Tensor2D, b: tf.Tensor2D, distance: DistanceName, eps = 1e-12): tf.Tensor1D {
+  return tf.tidy(() => {
+    if (distance === 'cosine') {
+      const na = tf.div(a, tf.maximum(tf.norm(a, 'euclidean', 1, true), 1e-12));
+      const nb = tf.div(b, tf.maximum(tf.norm(b, 'euclidean', 1, true), 1e-12));
+      return tf.sub(1, tf.sum(tf.mul(na, nb), 1)) as tf.Tensor1D;
+    }
+    const sq = tf.sum(tf.square(tf.sub(a, b)), 1);
+    return (distance === 'squared' ? sq : tf.sub(tf.sqrt(tf.add(sq, eps)), Math.sqrt(eps))) as tf.Tensor1D;
+  });
+}
+
+/**
+ * Same-label and different-label masks of a batch, float 0/1 [N, N]: `pos` has ones where y_i = y_j and i != j,
+ * `neg` where y_i != y_j.
+ */
+export function labelMasks(labels: tf.Tensor1D): { pos: tf.Tensor2D; neg: tf.Tensor2D } {
+  return tf.tidy(() => {
+    const n = labels.shape[0];
+    const same = tf.cast(tf.equal(tf.reshape(labels, [-1, 1]), tf.reshape(labels, [1, -1])), 'float32');
+    const pos = tf.sub(same, tf.eye(n)) as tf.Tensor2D;
+    const neg = tf.sub(1, same) as tf.Tensor2D;
+    return { pos, neg };
+  });
+}
+
+/**
+ * 1 where x > 0 else 0, as a float tensor with a (zero) gradient: comparison ops (Greater, Less) have no gradient
+ * in tfjs, so a mask computed from distances on the tape must use `step`.
+ */
+export function positive(x: tf.Tensor): tf.Tensor {
+  return tf.step(x);
+}
+
+/** sum(x) / max(count, 1): a mean over selected entries that is 0 (not NaN) when nothing is selected. */
+export function safeMean(sum: tf.Tensor, count: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.div(sum, tf.maximum(count, 1)) as tf.Scalar);
+}

@@ -1,0 +1,66 @@
+/**
+ * Triplet loss with online mining inside the graph (Hermans, Beyer & Leibe 2017; deck 000, "Triplet mining (2/2)"):
+ *
+ *   L = (1/|T_s|) Σ_{(a,p,n)∈T_s} max{0, d_ap − d_an + m}
+ *
+ * over the triplets T_s of a K×M batch selected by the strategy (mining.ts): 'all' valid triplets, 'semihard',
+ * 'hard', 'nonEasy' (hard + semi-hard) — masks over the [N, N, N] cube of d_ap − d_an + m — or 'batchHard':
+ *
+ *   L_BH = (1/N) Σ_a max{0, max_{p: y_p = y_a} d_ap − min_{n: y_n ≠ y_a} d_an + m}
+ *
+ * `average: 'nonzero'` divides by the number of selected triplets with a positive loss instead (Hermans et al.'s
+ * "batch all" averages over the non-zero terms, so that the many easy triplets do not dilute the gradient).
+ * The selection masks use tf.step, which has a zero gradient: only the distances are differentiated.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { pairwiseDistance } from '../../ops/distances.js';
+import { stopGradient } from '../../ops/gradients.js';
+import { check } from '../../util/errors.js';
+import { checkEmbeddings, checkPairsPossible, labelMasks, labelTensor, type Labels, positive, safeMean } from './common.js';
+import { checkStrategy, type TripletStrategy } from './mining.js';
+import { resolveTripletOptions, type TripletLossOptions } from './triplet.js';
+
+export type OnlineTripletStrategy = Exclude<TripletStrategy, 'easy'>;
+
+export interface OnlineTripletOptions extends TripletLossOptions {
+  /** Default 'batchHard'. */
+  strategy?: OnlineTripletStrategy;
+  /** 'selected' (default): mean over the selected triplets; 'nonzero': mean over those with a positive loss. */
+  average?: 'selected' | 'nonzero';
+}
+
+/** Mined triplet loss on a labelled batch embeddings [N, D], labels [N]. Returns a scalar (caller disposes). */
+export function onlineTripletLoss(embeddings: tf.Tensor2D, labels: Labels, options: OnlineTripletOptions = {}): tf.Scalar {
+  const where = 'onlineTripletLoss';
+  checkEmbeddings(where, 'embeddings', embeddings, 2);
+  const { strategy = 'batchHard', average = 'selected' } = options;
+  checkStrategy(where, strategy, ['all', 'semihard', 'hard', 'nonEasy', 'batchHard']);
+  check(average === 'selected' || average === 'nonzero', where, 'average', "'selected' or 'nonzero'", average);
+  const { margin, distance } = resolveTripletOptions(where, options);
+  const n = embeddings.shape[0];
+  return tf.tidy(() => {
+    const { tensor, values } = labelTensor(where, labels, n);
+    checkPairsPossible(where, values);
+    const { pos, neg } = labelMasks(tensor);
+    const d = pairwiseDistance(embeddings, embeddings, distance);
+    if (strategy === 'batchHard') {
+      const hardestPos = tf.max(tf.mul(d, pos), 1); // d >= 0, so masked entries (0) never win over a positive
+      const big = tf.add(stopGradient(tf.max(d)), 1);
+      const hardestNeg = tf.min(tf.add(d, tf.mul(tf.sub(1, neg), big)), 1);
+      const has = tf.mul(positive(tf.sum(pos, 1)), positive(tf.sum(neg, 1)));
+      const l = tf.mul(tf.relu(tf.add(tf.sub(hardestPos, hardestNeg), margin)), has);
+      const count = average === 'nonzero' ? tf.sum(tf.mul(positive(l), has)) : tf.sum(has);
+      return safeMean(tf.sum(l), count);
+    }
+    const dap = tf.expandDims(d, 2); // [N, N, 1]: d[a, p]
+    const dan = tf.expandDims(d, 1); // [N, 1, N]: d[a, n]
+    const L = tf.add(tf.sub(dap, dan), margin); // [N, N, N]
+    let sel = tf.mul(tf.expandDims(pos, 2), tf.expandDims(neg, 1));
+    if (strategy === 'semihard') sel = tf.mul(sel, tf.mul(positive(tf.sub(dan, dap)), positive(L)));
+    else if (strategy === 'hard') sel = tf.mul(sel, tf.sub(1, positive(tf.sub(dan, dap))));
+    else if (strategy === 'nonEasy') sel = tf.mul(sel, positive(L));
+    const terms = tf.mul(tf.relu(L), sel);
+    const count = average === 'nonzero' ? tf.sum(tf.mul(sel, positive(L))) : tf.sum(sel);
+    return safeMean(tf.sum(terms), count);
+  });
+}

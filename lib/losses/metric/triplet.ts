@@ -1,0 +1,71 @@
+/**
+ * Triplet loss — Schroff, Kalenichenko & Philbin 2015, FaceNet (deck 000, "Triplet loss (2/2)"; deck 003; deck 004):
+ *
+ *   L_triplet(θ) = Σ_{(a,p,n)∈T} max{0, d_ap² − d_an² + m}
+ *
+ * anchor a, positive p (same class as a), negative n (another class); the anchor-positive distance must be smaller
+ * than the anchor-negative distance by the margin m. With `distance: 'squared'` (the default) d² is the squared
+ * Euclidean distance as in the formula; 'euclidean' and 'cosine' put that distance in place of d².
+ * We return the mean over triplets (a learning-rate scale away from the sum).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { DistanceName } from '../../ops/distances.js';
+import { check } from '../../util/errors.js';
+import { checkDistance, checkEmbeddings, checkMargin, rowDistance } from './common.js';
+
+export interface TripletLossOptions {
+  /** m (default 0.2, FaceNet's value for squared distances between unit-norm embeddings). */
+  margin?: number;
+  /** Distance in place of d²: 'squared' (default), 'euclidean' or 'cosine'. */
+  distance?: DistanceName;
+}
+
+/** Index triplets into a batch (what the miners return). */
+export interface Triplets {
+  anchor: Int32Array;
+  positive: Int32Array;
+  negative: Int32Array;
+}
+
+export function resolveTripletOptions(where: string, o: TripletLossOptions): Required<TripletLossOptions> {
+  const { margin = 0.2, distance = 'squared' } = o;
+  checkMargin(where, margin);
+  checkDistance(where, distance);
+  return { margin, distance };
+}
+
+/** Triplet loss on explicit rows: anchor, positive, negative are [T, D]. Returns a scalar (caller disposes). */
+export function tripletLoss(anchor: tf.Tensor2D, positive: tf.Tensor2D, negative: tf.Tensor2D, options: TripletLossOptions = {}): tf.Scalar {
+  const where = 'tripletLoss';
+  checkEmbeddings(where, 'anchor', anchor);
+  for (const [arg, t] of [['positive', positive], ['negative', negative]] as const) {
+    checkEmbeddings(where, arg, t);
+    check(t.shape[0] === anchor.shape[0] && t.shape[1] === anchor.shape[1], where, arg, `a tensor of the same shape as anchor [${anchor.shape}]`, t);
+  }
+  const { margin, distance } = resolveTripletOptions(where, options);
+  return tf.tidy(() => {
+    const dap = rowDistance(anchor, positive, distance);
+    const dan = rowDistance(anchor, negative, distance);
+    return tf.mean(tf.relu(tf.add(tf.sub(dap, dan), margin))) as tf.Scalar;
+  });
+}
+
+/** Triplet loss on index triplets into a batch of embeddings [N, D] (e.g. from `mineTriplets`). 0 for no triplets. */
+export function tripletLossFromIndices(embeddings: tf.Tensor2D, triplets: Triplets, options: TripletLossOptions = {}): tf.Scalar {
+  const where = 'tripletLossFromIndices';
+  checkEmbeddings(where, 'embeddings', embeddings);
+  const n = embeddings.shape[0];
+  check(triplets !== null && typeof triplets === 'object' && triplets.anchor?.length === triplets.positive?.length && triplets.anchor?.length === triplets.negative?.length,
+    where, 'triplets', '{ anchor, positive, negative } index arrays of equal length', triplets);
+  for (const key of ['anchor', 'positive', 'negative'] as const) {
+    const idx = triplets[key];
+    for (let t = 0; t < idx.length; t++) check(Number.isInteger(idx[t]) && idx[t]! >= 0 && idx[t]! < n, where, `triplets.${key}`, `indices in [0, ${n})`, `${idx[t]} at position ${t}`);
+  }
+  resolveTripletOptions(where, options);
+  // No triplets: 0, still connected to the embeddings so an optimizer step sees (zero) gradients.
+  if (triplets.anchor.length === 0) return tf.tidy(() => tf.mul(tf.sum(embeddings), 0) as tf.Scalar);
+  return tf.tidy(() => {
+    const g = (idx: Int32Array) => tf.gather(embeddings, tf.tensor1d(idx, 'int32')) as tf.Tensor2D;
+    return tripletLoss(g(triplets.anchor), g(triplets.positive), g(triplets.negative), options);
+  });
+}

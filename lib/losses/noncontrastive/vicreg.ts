@@ -1,0 +1,92 @@
+/**
+ * VICReg (deck 003, "VICReg"; Bardes et al. 2022): three terms on the embeddings Z, Z' ∈ R^{n×d} of two views.
+ *
+ *   variance    v(Z) = (1/d) Σ_j max(0, γ − S(z^j, ε)),   S(x, ε) = √(Var(x) + ε)     (γ = 1, ε = 1e-4)
+ *   covariance  c(Z) = (1/d) Σ_{i≠j} [C(Z)]²_ij,           C(Z) = (1/(n−1)) Σ_i (z_i − z̄)(z_i − z̄)ᵀ
+ *   invariance  s(Z, Z') = (1/n) Σ_i ‖z_i − z'_i‖²₂
+ *
+ *   L(Z, Z') = λ s(Z, Z') + μ [v(Z) + v(Z')] + ν [c(Z) + c(Z')]     (λ = μ = 25, ν = 1)
+ *
+ * The variance hinge keeps every dimension's batch std near γ (no shrinking to a point: collapse); the covariance
+ * term decorrelates dimensions (no informational collapse onto a few directions). Var is the unbiased variance.
+ * Like the reference implementation (`F.mse_loss`), the invariance term is also divided by d — the λ = 25
+ * default assumes it. Setting μ = 0 and/or ν = 0 gives the "No Reg" / "Var Reg" columns of the deck's ablation
+ * table (notebook 09).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { offDiagonalMask } from '../../ops/matrix.js';
+import { check } from '../../util/errors.js';
+import { checkEmbeddings, checkSameShape, checkWeight } from './common.js';
+
+export interface VicregLossOptions {
+  /** λ, weight of the invariance term (default 25). */
+  invarianceWeight?: number;
+  /** μ, weight of the variance term (default 25; 0 switches it off). */
+  varianceWeight?: number;
+  /** ν, weight of the covariance term (default 1; 0 switches it off). */
+  covarianceWeight?: number;
+  /** γ, the target std of each dimension (default 1). */
+  gamma?: number;
+  /** ε inside the square root (default 1e-4). */
+  eps?: number;
+}
+
+/** v(Z) = mean_j max(0, γ − √(Var(z^j) + ε)). Returns a scalar. */
+export function varianceLoss(z: tf.Tensor2D, gamma = 1, eps = 1e-4): tf.Scalar {
+  checkEmbeddings('varianceLoss', 'z', z, 2);
+  check(typeof gamma === 'number' && gamma > 0, 'varianceLoss', 'gamma', 'a positive number (target std, VICReg uses 1)', gamma);
+  check(typeof eps === 'number' && eps > 0, 'varianceLoss', 'eps', 'a positive number (e.g. 1e-4)', eps);
+  return tf.tidy(() => {
+    const n = z.shape[0];
+    const c = tf.sub(z, tf.mean(z, 0, true));
+    const std = tf.sqrt(tf.add(tf.div(tf.sum(tf.square(c), 0), n - 1), eps));
+    return tf.mean(tf.relu(tf.sub(gamma, std))) as tf.Scalar;
+  });
+}
+
+/** The covariance matrix C(Z) = (Z − Z̄)ᵀ(Z − Z̄)/(n − 1), [d, d]. */
+export function covarianceMatrix(z: tf.Tensor2D): tf.Tensor2D {
+  checkEmbeddings('covarianceMatrix', 'z', z, 2);
+  return tf.tidy(() => {
+    const c = tf.sub(z, tf.mean(z, 0, true));
+    return tf.div(tf.matMul(c, c, true, false), z.shape[0] - 1) as tf.Tensor2D;
+  });
+}
+
+/** c(Z) = (1/d) Σ_{i≠j} C(Z)²_ij. Returns a scalar. */
+export function covarianceLoss(z: tf.Tensor2D): tf.Scalar {
+  checkEmbeddings('covarianceLoss', 'z', z, 2);
+  return tf.tidy(() => {
+    const d = z.shape[1];
+    return tf.div(tf.sum(tf.mul(tf.square(covarianceMatrix(z)), offDiagonalMask(d))), d) as tf.Scalar;
+  });
+}
+
+/** s(Z, Z') = mean over rows and dimensions of (z − z')² (the reference `F.mse_loss`). Returns a scalar. */
+export function invarianceLoss(z1: tf.Tensor2D, z2: tf.Tensor2D): tf.Scalar {
+  checkEmbeddings('invarianceLoss', 'z1', z1);
+  checkSameShape('invarianceLoss', 'z2', z1, z2);
+  return tf.tidy(() => tf.mean(tf.squaredDifference(z1, z2)) as tf.Scalar);
+}
+
+/** The three weighted terms and their sum { loss, invariance, variance, covariance } (scalars, caller disposes). */
+export function vicregTerms(z1: tf.Tensor2D, z2: tf.Tensor2D, options: VicregLossOptions = {}): { loss: tf.Scalar; invariance: tf.Scalar; variance: tf.Scalar; covariance: tf.Scalar } {
+  const where = 'vicregLoss';
+  const { invarianceWeight = 25, varianceWeight = 25, covarianceWeight = 1, gamma = 1, eps = 1e-4 } = options;
+  checkWeight(where, 'invarianceWeight', invarianceWeight);
+  checkWeight(where, 'varianceWeight', varianceWeight);
+  checkWeight(where, 'covarianceWeight', covarianceWeight);
+  checkEmbeddings(where, 'z1', z1, 2);
+  checkSameShape(where, 'z2', z1, z2);
+  return tf.tidy(() => {
+    const invariance = tf.mul(invarianceWeight, invarianceLoss(z1, z2)) as tf.Scalar;
+    const variance = tf.mul(varianceWeight, tf.add(varianceLoss(z1, gamma, eps), varianceLoss(z2, gamma, eps))) as tf.Scalar;
+    const covariance = tf.mul(covarianceWeight, tf.add(covarianceLoss(z1), covarianceLoss(z2))) as tf.Scalar;
+    return { loss: tf.addN([invariance, variance, covariance]) as tf.Scalar, invariance, variance, covariance };
+  });
+}
+
+/** L = λ s(Z, Z') + μ [v(Z) + v(Z')] + ν [c(Z) + c(Z')]. Returns a scalar (caller disposes). */
+export function vicregLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, options: VicregLossOptions = {}): tf.Scalar {
+  return tf.tidy(() => vicregTerms(z1, z2, options).loss);
+}

@@ -1,0 +1,114 @@
+/**
+ * MoCo v2 (He et al., 2020; Chen et al., 2020; deck 002, "Momentum Contrastive Learning"): a query encoder
+ * f_q (+ head) and a key encoder f_k that is a momentum copy of it,
+ *
+ *   θ_k ← m·θ_k + (1 − m)·θ_q           (never trained by gradients),
+ *
+ * a dictionary of K negatives kept as a queue of past keys — far larger than the batch — and the InfoNCE loss
+ *
+ *   L = −log( exp(q·k₊/τ) / ( exp(q·k₊/τ) + Σ_{k⁻ ∈ queue} exp(q·k⁻/τ) ) ),
+ *
+ * q = g_q(f_q(x̃₁)), k₊ = g_k(f_k(x̃₂)) for two augmentations of the same image (both L2-normalised). After each
+ * step the batch's keys replace the oldest entries of the queue. The queue lives in a tf.Variable in
+ * `state.queue` so checkpoints keep it; its write position follows from the step number ((i·N) mod K), so
+ * a resumed run continues exactly.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { simclrAugment } from '../augment/compose.js';
+import { checkTemperature, infoNce } from '../losses/contrastive/infonce.js';
+import { copyWeights, emaUpdate } from '../models/ema.js';
+import { projectionHead } from '../models/heads.js';
+import { l2Normalize } from '../ops/distances.js';
+import { check } from '../util/errors.js';
+import { Rng } from '../util/rng.js';
+import { type Augment, checkInt, cloneArchitecture, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+
+export interface MocoOptions extends MethodOptions {
+  /** τ (default 0.2, MoCo v2's). */
+  temperature?: number;
+  /** K, the number of negatives in the queue (default 4096); a multiple of the batch size and larger than it. */
+  queueSize?: number;
+  /** m of the key encoder's EMA (default 0.99). */
+  momentum?: number;
+  projectionDim?: number;
+  hiddenDim?: number;
+  /** true: MoCo v2's 2-layer MLP head (default); 'linear': MoCo v1's single dense layer. */
+  projectionHead?: true | 'linear';
+}
+
+export type MocoResolved = Required<Pick<MocoOptions, 'temperature' | 'queueSize' | 'momentum' | 'projectionDim' | 'batchSize' | 'seed'>> & {
+  inputShape: [number, number, number];
+};
+
+export interface Moco extends Method<MocoResolved> {
+  projector: tfl.LayersModel;
+  keyEncoder: tfl.LayersModel;
+  keyProjector: tfl.LayersModel;
+  /** The queue of negative keys [K, projectionDim] (L2-normalised rows). */
+  queue: tf.Variable;
+}
+
+export function moco(options: MocoOptions): Moco {
+  const where = 'moco';
+  check(options !== null && typeof options === 'object', where, 'options', 'an object { inputShape, queueSize?, ... }', options);
+  const { temperature = 0.2, queueSize = 4096, momentum = 0.99, projectionDim = 128, projectionHead: head = true, batchSize = 256, seed = 0 } = options;
+  checkTemperature(where, temperature);
+  checkInt(where, 'queueSize', queueSize, 2);
+  checkInt(where, 'projectionDim', projectionDim);
+  checkInt(where, 'batchSize', batchSize, 1);
+  check(typeof momentum === 'number' && momentum >= 0 && momentum <= 1, where, 'momentum', 'a number in [0, 1] (typically 0.99-0.999)', momentum);
+  check(queueSize > batchSize && queueSize % batchSize === 0, where, 'queueSize', `a multiple of batchSize (${batchSize}) larger than it`, queueSize,
+    `e.g. queueSize: ${batchSize * 16}: the queue's point is to hold more negatives than a batch`);
+  const { encoder, inputShape } = resolveEncoder(where, options);
+  const augment: Augment = options.augment ?? simclrAugment({ seed });
+  const k = outputDim(encoder);
+  const makeHead = (name: string) =>
+    projectionHead({ inputDim: k, hiddenDim: options.hiddenDim ?? k, outputDim: projectionDim, layers: head === 'linear' ? 1 : 2, seed: seed + 1000, name });
+  const projector = makeHead('moco_projector');
+  const keyEncoder = cloneArchitecture(encoder);
+  const keyProjector = makeHead('moco_key_projector');
+  copyWeights(keyEncoder, encoder);
+  copyWeights(keyProjector, projector);
+  const r = new Rng(seed + 7);
+  const queue = tf.variable(
+    tf.tidy(() => l2Normalize(tf.tensor2d(Float32Array.from({ length: queueSize * projectionDim }, () => r.normal()), [queueSize, projectionDim]))),
+    false,
+  );
+  const resolved: MocoResolved = { temperature, queueSize, momentum, projectionDim, batchSize, seed, inputShape };
+  const method = makeMethod<MocoResolved, { q: tf.Tensor4D; keys: tf.Tensor2D }>({
+    name: where,
+    encoder,
+    models: { encoder, projector, keyEncoder, keyProjector },
+    optimizer: resolveOptimizer(options),
+    state: { queue },
+    options: resolved,
+    trainable: [encoder, projector],
+    prepare: (x, i) => {
+      const n = x.shape[0];
+      check(queueSize % n === 0 && queueSize > n, where, 'x', `a batch whose size divides queueSize = ${queueSize} and is smaller than it`, x,
+        'train with a batch size that divides queueSize');
+      const q = augment(x, viewSeed(seed, i, 0));
+      const v2 = augment(x, viewSeed(seed, i, 1));
+      const keys = l2Normalize(keyProjector.apply(keyEncoder.apply(v2, { training: true }), { training: true }) as tf.Tensor2D) as tf.Tensor2D;
+      return { q, keys };
+    },
+    loss: (_x, _i, _y, { q, keys }) => {
+      const z = projector.apply(encoder.apply(q, { training: true }), { training: true }) as tf.Tensor2D;
+      return infoNce(z, keys, queue as tf.Tensor2D, { temperature });
+    },
+    after: (i, { keys }) => {
+      // enqueue the batch's keys over the oldest ones (position (i·N) mod K), then move the key encoder
+      const n = keys.shape[0];
+      const ptr = (i * n) % queueSize;
+      const parts: tf.Tensor[] = [];
+      if (ptr > 0) parts.push(tf.slice(queue, [0, 0], [ptr, -1]));
+      parts.push(keys);
+      if (ptr + n < queueSize) parts.push(tf.slice(queue, [ptr + n, 0], [-1, -1]));
+      queue.assign(tf.concat(parts, 0));
+      emaUpdate(keyEncoder, encoder, momentum);
+      emaUpdate(keyProjector, projector, momentum);
+    },
+  });
+  return Object.assign(method, { projector, keyEncoder, keyProjector, queue });
+}

@@ -1,0 +1,32 @@
+/**
+ * VICReg, Variance-Invariance-Covariance Regularization (Bardes et al. 2022; deck 003, "VICReg"): the Barlow
+ * Twins architecture with three explicit terms on the embeddings Z, Z' (n × d) of the two views:
+ *
+ *   v(Z) = (1/d) Σ_j max(0, γ − √(Var(z^j) + ε))          variance hinge (γ = 1, ε = 1e-4)
+ *   c(Z) = (1/d) Σ_{i≠j} [C(Z)]²_ij                        covariance, off-diagonal
+ *   s(Z, Z') = (1/n) Σ_i ‖z_i − z'_i‖²₂                    invariance
+ *   L = λ s(Z, Z') + μ [v(Z) + v(Z')] + ν [c(Z) + c(Z')]    (λ = μ = 25, ν = 1)
+ *
+ * "No memory bank, no large batches, no stop-gradient, no normalisation, no predictor needed" (deck 003). With
+ * μ = ν = 0 ("No Reg") it collapses; the ablation rows of deck 003 add `stopGradient` and `predictor`.
+ */
+import { jointEmbedding, type JointEmbedding, type JointEmbeddingOptions } from './joint-embedding.js';
+
+export type VicregOptions = JointEmbeddingOptions;
+
+/** VICReg: shared weights, no predictor, no stop-gradient; λ = `invarianceWeight`, μ = `varianceWeight`, ν = `covarianceWeight`. */
+export function vicreg(options: VicregOptions): JointEmbedding {
+  return jointEmbedding('vicreg', options, {
+    loss: 'vicreg',
+    projectionDim: 128,
+    projectorLayers: 3,
+    predictor: false,
+    predictorHidden: (p) => p,
+    momentumEncoder: false,
+    stopGradient: false,
+    outputBatchNorm: false,
+    varianceWeight: 25,
+    covarianceWeight: 1,
+    batchSize: 256,
+  });
+}

@@ -1,0 +1,23 @@
+/** Helpers shared by the BYOL / SimSiam / Barlow Twins / VICReg / DINO / MAE tests. */
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
+import type { Method } from '../../lib/methods/common.js';
+
+/** Repeated steps on one fixed batch (same step index → same views): the loss must go down. */
+export async function expectLossDecreasesOnFixedBatch(m: Method<unknown>, x: tf.Tensor4D, steps = 8): Promise<number[]> {
+  const losses: number[] = [];
+  for (let s = 0; s < steps; s++) {
+    const l = m.step(x, 0);
+    losses.push((await l.data())[0]!);
+    l.dispose();
+  }
+  for (const l of losses) expect(Number.isFinite(l)).toBe(true);
+  expect(losses.at(-1)!, `losses ${losses.map((v) => v.toFixed(4)).join(', ')}`).toBeLessThan(losses[0]!);
+  return losses;
+}
+
+export async function scalar(t: tf.Tensor): Promise<number> {
+  const v = (await t.data())[0]!;
+  t.dispose();
+  return v;
+}
