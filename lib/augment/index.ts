@@ -9,3 +9,4 @@ export * from './sobel.js';
 export * from './rotate.js';
 export * from './erase.js';
 export * from './compose.js';
+export * from './resize.js';

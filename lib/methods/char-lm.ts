@@ -81,6 +81,7 @@ export interface CharLmEvaluation {
 }
 
 export interface CharLm {
+  /** One-hot characters [N, T, V + 1] → logits [N, T, V]. */
   model: tfl.LayersModel;
   vocab: CharVocabulary;
   options: Required<Omit<CharLmOptions, 'vocab'>>;
@@ -107,13 +108,17 @@ export function charLanguageModel(options: CharLmOptions): CharLm {
   check(typeof o.maskRatio === 'number' && o.maskRatio > 0 && o.maskRatio < 1, where, 'maskRatio', 'a number in (0, 1)', o.maskRatio);
   const T = o.context, V = vocab.size;
 
-  const input = tfl.input({ shape: [T] });
-  let h = tfl.layers.embedding({ inputDim: V + 1, outputDim: o.dim, embeddingsInitializer: tfl.initializers.randomNormal({ stddev: 0.02, seed: o.seed }) }).apply(input) as tfl.SymbolicTensor;
+  // input: one-hot characters [T, V + 1] (the extra id is [MASK]); a bias-free dense layer is the embedding table
+  // (the same product as a lookup, with a matrix-product gradient instead of tf.gather's slow segment sum)
+  const input = tfl.input({ shape: [T, V + 1] });
+  let h = tfl.layers.dense({ units: o.dim, useBias: false, kernelInitializer: tfl.initializers.randomNormal({ stddev: 0.02, seed: o.seed }), name: `char_${objective}_embedding` }).apply(input) as tfl.SymbolicTensor;
   h = new AddPositionEmbedding({ gridH: 1, gridW: T, dim: o.dim, positionalEmbedding: 'learned', seed: o.seed + 1 }).apply(h) as tfl.SymbolicTensor;
   h = transformerStack({ dim: o.dim, depth: o.depth, numHeads: o.numHeads, causal: objective === 'next', seed: o.seed + 2, name: `char_${objective}` }).apply(h) as tfl.SymbolicTensor;
   h = tfl.layers.dense({ units: V, kernelInitializer: tfl.initializers.glorotUniform({ seed: o.seed + 9 }) }).apply(h) as tfl.SymbolicTensor;
   const model = tfl.model({ inputs: input, outputs: h, name: `char_lm_${objective}` });
   const optimizer = makeOptimizer({ learningRate: o.learningRate });
+  /** ids [B·T] → one-hot [B, T, V + 1] (caller disposes). */
+  const oneHotInput = (ids: ArrayLike<number>, b: number) => tf.tidy(() => tf.reshape(tf.oneHot(tf.tensor1d(Int32Array.from(ids), 'int32'), V + 1), [b, T, V + 1]));
 
   /** Windows → inputs [B, T], targets [B, T], weights [B, T] (1 where the loss counts). */
   const batch = (ids: Int32Array, starts: number[], rng: Rng) => {
@@ -160,7 +165,7 @@ export function charLanguageModel(options: CharLmOptions): CharLm {
           const rng = new Rng(o.seed * 1000003 + i);
           const starts = Array.from({ length: bs }, () => rng.int(ids.length - T - 1));
           const { x, y, w } = batch(ids, starts, rng);
-          const [xt, yt, wt] = [tf.tensor2d(x, [bs, T], 'float32'), tf.tensor2d(y, [bs, T], 'int32'), tf.tensor2d(w, [bs, T])];
+          const [xt, yt, wt] = [oneHotInput(x, bs), tf.tensor2d(y, [bs, T], 'int32'), tf.tensor2d(w, [bs, T])];
           try {
             return optimizer.minimize(() => lossOf(xt, yt, wt), true, model.trainableWeights.map((v) => v.read() as tf.Variable))!;
           } finally {
@@ -175,7 +180,7 @@ export function charLanguageModel(options: CharLmOptions): CharLm {
       const rng = new Rng(seed);
       const starts = Array.from({ length: windows }, () => rng.int(ids.length - T - 1));
       const { x, y, w } = batch(ids, starts, rng);
-      const logits = tf.tidy(() => tf.argMax(model.predict(tf.tensor2d(x, [windows, T], 'float32')) as tf.Tensor, -1));
+      const logits = tf.tidy(() => tf.argMax(model.predict(oneHotInput(x, windows)) as tf.Tensor, -1));
       const pred = await logits.data();
       logits.dispose();
       // baselines from training-text counts
@@ -202,7 +207,7 @@ export function charLanguageModel(options: CharLmOptions): CharLm {
       let text = prompt;
       for (let s = 0; s < n; s++) {
         const tail = text.slice(-T).padStart(T, vocab.pad);
-        const next = tf.tidy(() => tf.argMax(tf.slice(model.predict(tf.tensor2d(Float32Array.from(vocab.encode(tail)), [1, T])) as tf.Tensor, [0, T - 1, 0], [1, 1, V]), -1));
+        const next = tf.tidy(() => tf.argMax(tf.slice(model.predict(oneHotInput(vocab.encode(tail), 1)) as tf.Tensor, [0, T - 1, 0], [1, 1, V]), -1));
         text += vocab.chars[(await next.data())[0]!];
         next.dispose();
       }
@@ -213,7 +218,7 @@ export function charLanguageModel(options: CharLmOptions): CharLm {
       check(text.length <= T, 'fill', 'text', `at most context = ${T} characters`, text);
       const padded = text.padEnd(T, vocab.pad);
       const ids = Float32Array.from(padded, (c) => (c === '_' ? vocab.maskId : vocab.encode(c)[0]!));
-      const pred = tf.tidy(() => tf.argMax(model.predict(tf.tensor2d(ids, [1, T])) as tf.Tensor, -1));
+      const pred = tf.tidy(() => tf.argMax(model.predict(oneHotInput(ids, 1)) as tf.Tensor, -1));
       const p = await pred.data();
       pred.dispose();
       return Array.from(text, (c, i) => (c === '_' ? vocab.chars[p[i]!]! : c)).join('');

@@ -177,20 +177,21 @@ export function mae(options: MaeOptions): Mae {
     return randomPatchMask(n, L, visibleCount(L, ratio), seed);
   };
 
-  /** Encode the visible tokens and decode every patch: pred [N, L, P]. */
+  /**
+   * Encode the visible tokens and decode every patch: pred [N, L, P]. Gathering the visible tokens and putting the
+   * encoded ones back in place are batched products with a one-hot selection matrix Sel [N, k, L]
+   * (visible = Sel · tokens, full = Selᵀ · encoded, zeros at the masked positions): their gradients are matrix
+   * products too, where tf.gather's (an unsorted segment sum) is very slow on the cpu backend.
+   */
   const forward = (x: tf.Tensor4D, m: PatchMask, training: boolean): tf.Tensor3D => {
     const n = x.shape[0], k = m.numVisible;
-    const tokens = tf.reshape(net.tokenizer.apply(x, { training }) as tf.Tensor, [n * L, r.dim]);
-    const flatKeep = new Int32Array(n * k);
-    const restore = new Int32Array(n * L).fill(n * k); // → the zero row
-    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) {
-      const pidx = m.keep[i * k + j]!;
-      flatKeep[i * k + j] = i * L + pidx;
-      restore[i * L + pidx] = i * k + j;
-    }
-    const visible = tf.reshape(tf.gather(tokens, tf.tensor1d(flatKeep, 'int32')), [n, k, r.dim]);
-    const encoded = tf.reshape(net.blocks.apply(visible, { training }) as tf.Tensor, [n * k, r.dim]);
-    const full = tf.reshape(tf.gather(tf.concat([encoded, tf.zeros([1, r.dim])], 0), tf.tensor1d(restore, 'int32')), [n, L, r.dim]);
+    const sel = new Float32Array(n * k * L);
+    for (let i = 0; i < n; i++) for (let j = 0; j < k; j++) sel[(i * k + j) * L + m.keep[i * k + j]!] = 1;
+    const select = tf.tensor3d(sel, [n, k, L]);
+    const tokens = net.tokenizer.apply(x, { training }) as tf.Tensor3D;
+    const visible = tf.matMul(select, tokens);
+    const encoded = net.blocks.apply(visible, { training }) as tf.Tensor3D;
+    const full = tf.matMul(select, encoded, true, false);
     return decoder.apply([full, tf.tensor3d(m.mask, [n, L, 1])], { training }) as tf.Tensor3D;
   };
 

@@ -307,6 +307,43 @@ export class TransformerBlock extends tfl.layers.Layer {
   }
 }
 
+/**
+ * Layer normalisation over the last axis with learned γ, β. (tfjs-layers' own LayerNormalization tiles γ and β to
+ * the input's shape; the gradient of that tile is a slice-and-add per repeated row, very slow on the cpu backend.)
+ */
+export class LayerNorm extends tfl.layers.Layer {
+  static className = 'ReprlabLayerNorm';
+  readonly epsilon: number;
+  private gamma!: tfl.LayerVariable;
+  private beta!: tfl.LayerVariable;
+
+  constructor(args: { epsilon?: number; name?: string } = {}) {
+    super({ name: args.name });
+    this.epsilon = args.epsilon ?? 1e-6;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const d = s[s.length - 1];
+    check(typeof d === 'number' && d > 0, 'LayerNorm', 'input', 'a known last dimension', s);
+    this.gamma = this.addWeight('gamma', [d as number], 'float32', tfl.initializers.ones());
+    this.beta = this.addWeight('beta', [d as number], 'float32', tfl.initializers.zeros());
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], _kwargs: Kwargs): tf.Tensor {
+    return tf.tidy(() => layerNorm(single(inputs), this.gamma.read(), this.beta.read(), this.epsilon));
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), epsilon: this.epsilon };
+  }
+}
+
 /** [L, L] additive attention mask: 0 on and below the diagonal, −1e9 above (caller disposes). */
 export function causalMask(l: number): tf.Tensor2D {
   return tf.tidy(() => tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([l, l]), -1, 0)), -1e9) as tf.Tensor2D);
@@ -347,7 +384,7 @@ export class MaskTokenFill extends tfl.layers.Layer {
   }
 }
 
-for (const cls of [PatchEmbedding, AddPositionEmbedding, TransformerBlock, MaskTokenFill]) tf.serialization.registerClass(cls);
+for (const cls of [PatchEmbedding, AddPositionEmbedding, TransformerBlock, MaskTokenFill, LayerNorm]) tf.serialization.registerClass(cls);
 
 export interface VitOptions {
   /** [H, W, C] of the images. */
@@ -398,7 +435,7 @@ export function transformerStack({ dim, depth, numHeads, mlpRatio = 2, causal = 
   const input = tfl.input({ shape: [null, dim] });
   let h: tfl.SymbolicTensor = input;
   for (let i = 0; i < depth; i++) h = new TransformerBlock({ dim, numHeads, mlpRatio, causal, seed: seed + i, name: `${name}_block${i}` }).apply(h) as tfl.SymbolicTensor;
-  h = tfl.layers.layerNormalization({ axis: -1, epsilon: 1e-6, name: `${name}_norm` }).apply(h) as tfl.SymbolicTensor;
+  h = new LayerNorm({ epsilon: 1e-6, name: `${name}_norm` }).apply(h) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: h, name });
 }
 

@@ -249,3 +249,17 @@ describe('compose and simclrAugment', () => {
     tf.dispose(bad as tf.Tensor);
   });
 });
+
+describe('resizeImages', () => {
+  it('average-pools an even downsample, keeps labels, leaves nothing behind', async () => {
+    const { resizeImages } = await import('../../lib/augment/resize.js');
+    const set = { images: Float32Array.from({ length: 2 * 16 }, (_, i) => i), labels: Int32Array.from([3, 4]), n: 2, height: 4, width: 4, channels: 1, name: 't' };
+    const small = await expectNoLeak(() => resizeImages(set, [2, 2]));
+    expect(small.height).toBe(2);
+    expect(Array.from(small.labels)).toEqual([3, 4]);
+    expect(Array.from(small.images.slice(0, 4))).toEqual([2.5, 4.5, 10.5, 12.5]);
+    const odd = await resizeImages(set, [3, 3]);
+    expect(odd.images.length).toBe(18);
+    expect(() => resizeImages(set, [0, 2])).rejects.toThrow(/'size'/);
+  });
+});

@@ -54,7 +54,7 @@ describe('character language models', () => {
   it('BERT-style: predicts masked characters from both sides', async () => {
     const vocab = charVocabulary(text);
     const lm = charLanguageModel({ vocab, objective: 'masked', context: 8, dim: 16, depth: 1, numHeads: 2, learningRate: 1e-2, maskRatio: 0.25 });
-    await lm.train(vocab.encode(text), { steps: 60, batchSize: 8 });
+    await lm.train(vocab.encode(text), { steps: 200, batchSize: 8 });
     expect(await lm.fill('ab_ab_a')).toBe('abcabca');
     lm.dispose();
   });

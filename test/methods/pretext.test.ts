@@ -68,7 +68,7 @@ describe('inpainting (context encoder)', () => {
     const r = m.inpaint(x);
     const [xv, cv, mv] = [await x.data(), await r.completed.data(), await r.mask.data()];
     for (let p = 0; p < 128; p++) if (mv[p] === 0) for (let c = 0; c < 3; c++) expect(cv[p * 3 + c]).toBeCloseTo(xv[p * 3 + c]!, 6);
-    expect(mv.reduce((a, b) => a + b)).toBe(2 * 16);
+    expect(Array.from(mv).reduce((a, b) => a + b, 0)).toBe(2 * 16);
     tf.dispose([x, r.masked, r.mask, r.prediction, r.completed]);
     m.dispose();
     await expectResumeMatches((re) => inpainting({ ...rgb, decoderHidden: 16, encoder: re ? reinitEncoder() : undefined }), data, 4, 8);
@@ -102,5 +102,19 @@ describe('jigsaw', () => {
     m.dispose();
     await expectResumeMatches((re) => jigsaw({ ...rgb, permutations: 6, encoder: re ? reinitEncoder() : undefined }), data, 4, 8);
     expect(() => jigsaw({ ...rgb, grid: 5 })).toThrow(/'grid'/);
+  });
+});
+
+describe('supervised pre-training', () => {
+  it('needs labels, trains, flat tensor count', async () => {
+    const { supervised } = await import('../../lib/methods/supervised.js');
+    const data = tinyShapes(32);
+    const m = supervised({ ...rgb, numClasses: 4 });
+    await expectFlatAcrossSteps(m, data, 8);
+    const { x } = toTensor(data, [0, 1]);
+    expect(() => m.loss(x)).toThrow(/'y'/);
+    x.dispose();
+    m.dispose();
+    expect(() => supervised({ ...rgb, numClasses: 1 })).toThrow(/numClasses/);
   });
 });

@@ -42,7 +42,7 @@ describe('freezing', () => {
     const last = Array.from(await weightLayers(m)[2]!.weights[0]!.read().data());
     const opt = tf.train.adam(0.05);
     const x = tf.randomUniform([8, 8, 8, 3], 0, 1, 'float32', 3) as tf.Tensor4D, y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 0, 1, 2, 3], 'int32'), 4);
-    for (let i = 0; i < 3; i++) tf.dispose(opt.minimize(() => tf.losses.softmaxCrossEntropy(y, clf.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true, clf.trainableWeights.map((w) => w.read() as tf.Variable)));
+    for (let i = 0; i < 3; i++) tf.dispose(opt.minimize(() => tf.losses.softmaxCrossEntropy(y, clf.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true, clf.trainableWeights.map((w) => w.read() as tf.Variable))!);
     expect(Array.from(await weightLayers(m)[0]!.weights[0]!.read().data())).toEqual(before);
     expect(Array.from(await weightLayers(m)[2]!.weights[0]!.read().data())).not.toEqual(last);
     tf.dispose([x, y]);
