@@ -26,18 +26,12 @@ import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import DeadKernelError, CellTimeoutError  # noqa: E402
 
+sys.dont_write_bytecode = True  # no scripts/__pycache__ from the import below
+from nbexec import atomic_write, kernel_pid  # noqa: E402
+
 MAX_STREAM_CHARS = 200_000    # per cell: a student printing in a loop must not blow up the graded notebook
 MAX_RICH_CHARS = 30_000_000   # per cell: figures (the first one carries plotly.js inline, ~5 MB) and images
 TSLAB_ABORT_GRACE = 0.3     # tslab drops requests that arrive < 200 ms after a failed cell (tslab issue #19)
-
-
-def atomic_write(path, text):
-    tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def text_of(outputs):
@@ -132,10 +126,7 @@ def main():
     cell_limit = a.cell_timeout or a.timeout
     try:
         with client.setup_kernel():
-            try:
-                report["kernel_pid"] = client.km.provisioner.pid  # jupyter_client >= 7
-            except Exception:
-                report["kernel_pid"] = getattr(getattr(client.km, "kernel", None), "pid", None)
+            report["kernel_pid"] = kernel_pid(client)
             save()
             deadline = time.monotonic() + a.timeout
             for pos, i in enumerate(code_cells):

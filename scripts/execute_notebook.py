@@ -29,6 +29,9 @@ import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError  # noqa: E402
 
+sys.dont_write_bytecode = True  # no scripts/__pycache__ from the import below
+from nbexec import atomic_write, kernel_pid  # noqa: E402
+
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # stack frames of the kernel's own machinery say nothing about the notebook
 NOISE = re.compile(r"^\s+at .*(node:vm|node:internal|[\\/]tslab[\\/]dist[\\/]|sigintHandlersWrap)")
@@ -38,16 +41,6 @@ ERROR_CHARS = 6000
 def emit(**fields):
     sys.stdout.write(json.dumps(fields) + "\n")
     sys.stdout.flush()
-
-
-def atomic_write(path, text):
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def collapse_cr(text):
@@ -131,11 +124,7 @@ def main():
     failed = None
     try:
         with client.setup_kernel():
-            try:
-                pid = client.km.provisioner.pid
-            except Exception:
-                pid = getattr(getattr(client.km, "kernel", None), "pid", None)
-            emit(event="kernel", pid=pid)
+            emit(event="kernel", pid=kernel_pid(client))
             for i, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue

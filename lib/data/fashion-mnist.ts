@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { check } from '../util/errors.js';
 import type { Checksum } from './checksum.js';
 import { DataFileError } from './errors.js';
-import { loadDefaults, loadIdxFromDir, loadIdxFull, type IdxDatasetSpec, type LoadOptions } from './idx-dataset.js';
+import { loadDefaults, loadIdxFromDir, loadIdxFull, MNIST_FORMAT_FILES, type IdxDatasetSpec, type LoadOptions } from './idx-dataset.js';
 import { noticeOnce } from './notice.js';
 import { datasetCacheDir, packageRoot } from './paths.js';
 import type { ImageSet } from './types.js';
@@ -61,10 +61,7 @@ export const FASHION_MNIST_SPEC: IdxDatasetSpec = {
   title: 'Fashion-MNIST',
   classNames: FASHION_MNIST_CLASSES,
   baseUrl: 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
-  files: {
-    train: { images: 'train-images-idx3-ubyte.gz', labels: 'train-labels-idx1-ubyte.gz' },
-    test: { images: 't10k-images-idx3-ubyte.gz', labels: 't10k-labels-idx1-ubyte.gz' },
-  },
+  files: MNIST_FORMAT_FILES,
   checksums: CHECKSUMS,
   systemDir: FASHION_MNIST_SYSTEM_DIR,
   systemFix: 'reinstall the Debian package: sudo apt-get install --reinstall dataset-fashion-mnist',

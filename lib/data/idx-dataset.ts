@@ -44,6 +44,12 @@ export interface IdxDatasetSpec {
   systemFix?: string;
 }
 
+/** The four file names of the original MNIST distribution; Fashion-MNIST reuses them, as a drop-in replacement. */
+export const MNIST_FORMAT_FILES: IdxDatasetSpec['files'] = {
+  train: { images: 'train-images-idx3-ubyte.gz', labels: 'train-labels-idx1-ubyte.gz' },
+  test: { images: 't10k-images-idx3-ubyte.gz', labels: 't10k-labels-idx1-ubyte.gz' },
+};
+
 /** A file found or fetched, with the advice to give if it turns out damaged. */
 interface Located {
   path: string;

@@ -5,7 +5,7 @@
  */
 import type { Checksum } from './checksum.js';
 import { DataFileError } from './errors.js';
-import { loadDefaults, loadIdxFull, type IdxDatasetSpec, type LoadOptions } from './idx-dataset.js';
+import { loadDefaults, loadIdxFull, MNIST_FORMAT_FILES, type IdxDatasetSpec, type LoadOptions } from './idx-dataset.js';
 import { datasetCacheDir } from './paths.js';
 import type { ImageSet } from './types.js';
 
@@ -29,10 +29,7 @@ export const MNIST_SPEC: IdxDatasetSpec = {
   title: 'MNIST',
   classNames: MNIST_CLASSES,
   baseUrl: 'https://storage.googleapis.com/cvdf-datasets/mnist/',
-  files: {
-    train: { images: 'train-images-idx3-ubyte.gz', labels: 'train-labels-idx1-ubyte.gz' },
-    test: { images: 't10k-images-idx3-ubyte.gz', labels: 't10k-labels-idx1-ubyte.gz' },
-  },
+  files: MNIST_FORMAT_FILES,
   checksums: CHECKSUMS,
 };
 

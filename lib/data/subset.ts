@@ -1,6 +1,7 @@
 /** Selecting images: by index, by class, and flattening to rows. */
 import { check } from '../util/errors.js';
 import { checkImageSet, checkIndices } from './imageset.js';
+import { gatherRows } from './rows.js';
 import type { ImageSet, SegmentationSet } from './types.js';
 
 /**
@@ -11,31 +12,15 @@ export function subset<T extends ImageSet>(set: T, indices: ArrayLike<number>): 
   const where = 'subset';
   checkImageSet(set, where);
   checkIndices(indices, set.n, where);
-  const k = indices.length;
-  const d = set.height * set.width * set.channels;
-  const images = new Float32Array(k * d);
-  const labels = new Int32Array(k);
-  for (let j = 0; j < k; j++) {
-    const i = indices[j]!;
-    images.set(set.images.subarray(i * d, (i + 1) * d), j * d);
-    labels[j] = set.labels[i]!;
-  }
-  const out: ImageSet = { ...set, images, labels, n: k, classNames: [...set.classNames] };
+  const images = gatherRows(set.images, set.height * set.width * set.channels, indices);
+  const labels = gatherRows(set.labels, 1, indices);
+  const out: ImageSet = { ...set, images, labels, n: indices.length, classNames: [...set.classNames] };
   if (set.factors) {
     out.factors = {};
-    for (const [name, v] of Object.entries(set.factors)) {
-      const f = new Float32Array(k);
-      for (let j = 0; j < k; j++) f[j] = v[indices[j]!]!;
-      out.factors[name] = f;
-    }
+    for (const [name, v] of Object.entries(set.factors)) out.factors[name] = gatherRows(v, 1, indices);
   }
   const masks = (set as Partial<SegmentationSet>).masks;
-  if (masks instanceof Int32Array) {
-    const p = set.height * set.width;
-    const m = new Int32Array(k * p);
-    for (let j = 0; j < k; j++) m.set(masks.subarray(indices[j]! * p, (indices[j]! + 1) * p), j * p);
-    (out as SegmentationSet).masks = m;
-  }
+  if (masks instanceof Int32Array) (out as SegmentationSet).masks = gatherRows(masks, set.height * set.width, indices);
   return out as T;
 }
 
@@ -75,8 +60,5 @@ export function flattenImages(set: ImageSet, indices?: ArrayLike<number>): Float
   checkImageSet(set, where);
   if (indices === undefined) return set.images.slice();
   checkIndices(indices, set.n, where);
-  const d = set.height * set.width * set.channels;
-  const out = new Float32Array(indices.length * d);
-  for (let j = 0; j < indices.length; j++) out.set(set.images.subarray(indices[j]! * d, (indices[j]! + 1) * d), j * d);
-  return out;
+  return gatherRows(set.images, set.height * set.width * set.channels, indices);
 }

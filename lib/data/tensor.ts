@@ -1,6 +1,7 @@
 /** From CPU typed arrays to tensors, one batch at a time (the caller disposes what these return). */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkImageSet, checkIndices } from './imageset.js';
+import { gatherRows } from './rows.js';
 import type { ImageSet, SegmentationSet } from './types.js';
 import { check } from '../util/errors.js';
 
@@ -20,15 +21,10 @@ export function toTensor(set: ImageSet, indices?: ArrayLike<number>): { x: tf.Te
     };
   }
   checkIndices(indices, set.n, where);
-  const k = indices.length;
-  const xs = new Float32Array(k * d);
-  const ys = new Int32Array(k);
-  for (let j = 0; j < k; j++) {
-    const i = indices[j]!;
-    xs.set(set.images.subarray(i * d, (i + 1) * d), j * d);
-    ys[j] = set.labels[i]!;
-  }
-  return { x: tf.tensor4d(xs, [k, h, w, c], 'float32'), y: tf.tensor1d(ys, 'int32') };
+  return {
+    x: tf.tensor4d(gatherRows(set.images, d, indices), [indices.length, h, w, c], 'float32'),
+    y: tf.tensor1d(gatherRows(set.labels, 1, indices), 'int32'),
+  };
 }
 
 /** The masks of a SegmentationSet (all, or at `indices`) as int32 [k, H, W]. The caller disposes it. */
@@ -39,7 +35,5 @@ export function masksToTensor(set: SegmentationSet, indices?: ArrayLike<number>)
   check(set.masks instanceof Int32Array && set.masks.length === set.n * p, where, 'set.masks', `an Int32Array of length n*H*W = ${set.n * p}`, set.masks);
   if (indices === undefined) return tf.tensor3d(set.masks.slice(), [set.n, set.height, set.width], 'int32');
   checkIndices(indices, set.n, where);
-  const m = new Int32Array(indices.length * p);
-  for (let j = 0; j < indices.length; j++) m.set(set.masks.subarray(indices[j]! * p, (indices[j]! + 1) * p), j * p);
-  return tf.tensor3d(m, [indices.length, set.height, set.width], 'int32');
+  return tf.tensor3d(gatherRows(set.masks, p, indices), [indices.length, set.height, set.width], 'int32');
 }

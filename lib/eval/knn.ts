@@ -11,10 +11,10 @@
  * The N_test × N_train similarities are computed in tiles of test rows on the active backend (matMul), so 10k ×
  * 60k fits in memory; only the k best per row come back to the CPU.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../util/errors.js';
-import { checkFeatures, checkLabels, type Features, featuresToTensor } from './features.js';
+import { checkFeatures, checkLabels, type Features } from './features.js';
 import { accuracy } from './metrics.js';
+import { referenceSimilarity } from './similarity.js';
 import { rowTopK } from './topk-rows.js';
 
 export type KnnMetric = 'cosine' | 'euclidean';
@@ -71,21 +71,13 @@ export async function knnClassify(train: Features, trainLabels: ArrayLike<number
   const predictions = new Int32Array(test.n);
   const votes = new Float32Array(test.n * numClasses);
   const neighbors = new Int32Array(test.n * k);
-  // Training matrix on the backend once: normalised rows (cosine), or with its squared norms (euclidean).
-  const trainT = tf.tidy(() => {
-    const t = featuresToTensor(train);
-    return metric === 'cosine' ? tf.div(t, tf.maximum(tf.norm(t, 'euclidean', 1, true), 1e-12)) : t;
-  }) as tf.Tensor2D;
-  const trainSq = metric === 'euclidean' ? tf.tidy(() => tf.reshape(tf.sum(tf.square(trainT), 1), [1, -1])) : undefined;
+  // The training matrix goes on the backend once; similarities come in tiles of test rows.
+  const similarity = referenceSimilarity(train, metric);
   try {
     for (let s = 0; s < test.n; s += tileRows) {
       const e = Math.min(test.n, s + tileRows);
-      const sims = tf.tidy(() => {
-        let q = featuresToTensor(test, s, e);
-        if (metric === 'cosine') return tf.matMul(tf.div(q, tf.maximum(tf.norm(q, 'euclidean', 1, true), 1e-12)), trainT, false, true);
-        // −‖a−b‖²/2 up to the per-row constant −‖a‖²/2 (added back below): a·b − ‖b‖²/2.
-        return tf.sub(tf.matMul(q, trainT, false, true), tf.mul(trainSq!, 0.5));
-      }) as tf.Tensor2D;
+      // euclidean: a·b − ‖b‖²/2, −‖a−b‖²/2 up to the per-row constant −‖a‖²/2 (added back below)
+      const sims = similarity.tile(test, s, e);
       let top;
       try {
         top = await rowTopK(sims, kk);
@@ -121,7 +113,7 @@ export async function knnClassify(train: Features, trainLabels: ArrayLike<number
       }
     }
   } finally {
-    tf.dispose([trainT, ...(trainSq ? [trainSq] : [])]);
+    similarity.dispose();
   }
   return { predictions, votes, neighbors, numClasses };
 }

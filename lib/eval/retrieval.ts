@@ -13,9 +13,9 @@
  * each averaged over the queries. Queries whose class has no reference (R = 0) are skipped and counted.
  * MAP@R rewards a well-ordered neighbourhood, not just the nearest neighbour: the Reality Check's main metric.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../util/errors.js';
-import { checkFeatures, checkLabels, type Features, featuresToTensor } from './features.js';
+import { checkFeatures, checkLabels, type Features } from './features.js';
+import { referenceSimilarity } from './similarity.js';
 
 export interface RetrievalOptions {
   /** The database searched (default: the queries themselves, each excluded from its own neighbours). */
@@ -65,11 +65,7 @@ export async function retrievalMetrics(query: Features, queryLabels: ArrayLike<n
   const refCount = new Map<number, number>();
   for (let j = 0; j < ref.n; j++) refCount.set(refLabels[j]!, (refCount.get(refLabels[j]!) ?? 0) + 1);
 
-  const refT = tf.tidy(() => {
-    const t = featuresToTensor(ref);
-    return distance === 'cosine' ? tf.div(t, tf.maximum(tf.norm(t, 'euclidean', 1, true), 1e-12)) : t;
-  }) as tf.Tensor2D;
-  const refHalfSq = distance === 'euclidean' ? tf.tidy(() => tf.mul(tf.reshape(tf.sum(tf.square(refT), 1), [1, -1]), 0.5)) : undefined;
+  const similarity = referenceSimilarity(ref, distance);
   let p1 = 0, rp = 0, map = 0, counted = 0, skipped = 0;
   const recallHits = recallAt.map(() => 0);
   const m = ref.n;
@@ -78,11 +74,7 @@ export async function retrievalMetrics(query: Features, queryLabels: ArrayLike<n
     for (let s = 0; s < query.n; s += tileRows) {
       const e = Math.min(query.n, s + tileRows);
       // Similarity, larger = nearer: cosine, or a·b − ‖b‖²/2 (= −‖a − b‖²/2 up to a per-row constant).
-      const simT = tf.tidy(() => {
-        const q = featuresToTensor(query, s, e);
-        if (distance === 'cosine') return tf.matMul(tf.div(q, tf.maximum(tf.norm(q, 'euclidean', 1, true), 1e-12)), refT, false, true);
-        return tf.sub(tf.matMul(q, refT, false, true), refHalfSq!);
-      });
+      const simT = similarity.tile(query, s, e);
       let sims: Float32Array;
       try {
         sims = (await simT.data()) as Float32Array;
@@ -123,7 +115,7 @@ export async function retrievalMetrics(query: Features, queryLabels: ArrayLike<n
       }
     }
   } finally {
-    tf.dispose([refT, ...(refHalfSq ? [refHalfSq] : [])]);
+    similarity.dispose();
   }
   check(counted > 0, where, 'queryLabels', 'at least one query whose class has a reference', `${skipped} queries, none with a same-class reference`,
     'use a reference set that contains the query classes (or at least two examples per class)');

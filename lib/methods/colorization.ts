@@ -14,7 +14,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { luma } from '../augment/transform.js';
 import { check } from '../util/errors.js';
 import { pixelDecoder } from './pretext-heads.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, singleView } from './common.js';
 
 export interface ColorizationOptions extends MethodOptions {
   /** Hidden units of the decoder MLP (default 256). */
@@ -52,7 +52,7 @@ export function colorization(options: ColorizationOptions): Colorization {
     optimizer: resolveOptimizer(options),
     options: { batchSize, seed, decoderHidden, inputShape },
     trainable: [encoder, decoder],
-    prepare: (x, i) => ({ x: augment ? augment(x, viewSeed(seed, i)) : tf.clone(x) }),
+    prepare: (x, i) => ({ x: singleView(augment, x, seed, i) }),
     loss: (_x, _i, _y, { x }) => tf.mean(tf.square(tf.sub(predict(x, true).color, x))) as tf.Scalar,
   });
   return Object.assign(method, {

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { mixSeed } from '../augment/transform.js';
+import { cosineMomentum } from '../models/ema.js';
 import { smallCnn } from '../models/encoders.js';
 export { cloneArchitecture } from '../transfer/surgery.js';
 import { fit, type FitOptions, type Trainable } from '../train/fit.js';
@@ -63,6 +64,42 @@ export interface Method<O = unknown> extends Trainable {
 /** The seed of view `view` at training step `step`: a function of the step (not a running RNG) so resume is exact. */
 export function viewSeed(seed: number, step: number, view = 0): number {
   return mixSeed(mixSeed(seed, step), view + 1);
+}
+
+/**
+ * The one training view of step `step` for the single-view methods (supervised, colorization, inpainting):
+ * augment(x, viewSeed(seed, step)), or a copy of x when there is no augmentation — a new tensor either way, so the
+ * step can dispose it with the rest of `prepare`'s context without freeing the caller's batch.
+ */
+export function singleView(augment: Augment | undefined, x: tf.Tensor4D, seed: number, step: number): tf.Tensor4D {
+  return augment ? augment(x, viewSeed(seed, step)) : tf.clone(x);
+}
+
+/** The resolved options of an EMA target on BYOL's cosine momentum schedule (BYOL and its ablations, DINO). */
+export interface MomentumSchedule {
+  /** Base EMA momentum m. */
+  momentum: number;
+  /** Cosine schedule of m from `momentum` to 1 over `totalSteps` (else m stays constant). */
+  momentumSchedule: boolean;
+  /** Length of the schedule; filled from `train`'s `steps` by {@link scheduleOverTrainSteps} unless given. */
+  totalSteps: number | undefined;
+}
+
+/** The EMA momentum used after step `i`: cosineMomentum(m, i, totalSteps) when scheduled and the length is known, else m. */
+export function scheduledMomentum(r: MomentumSchedule, i: number): number {
+  return r.momentumSchedule && r.totalSteps !== undefined ? cosineMomentum(r.momentum, i, r.totalSteps) : r.momentum;
+}
+
+/**
+ * The momentum schedule needs the run's length: unless the user gave `totalSteps`, make `method.train` take it from
+ * the `steps` of each call before training.
+ */
+export function scheduleOverTrainSteps(method: Method<unknown>, r: MomentumSchedule, givenTotalSteps: number | undefined): void {
+  const train = method.train;
+  method.train = (data, o) => {
+    if (givenTotalSteps === undefined) r.totalSteps = o.steps;
+    return train(data, o);
+  };
 }
 
 /** The encoder from the options (given, or a new smallCnn) and its input shape. */

@@ -21,11 +21,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { simclrAugment } from '../augment/compose.js';
 import { dinoLoss, updatedCenter } from '../losses/noncontrastive/dino.js';
-import { copyWeights, cosineMomentum, emaUpdate } from '../models/ema.js';
+import { copyWeights, emaUpdate } from '../models/ema.js';
 import { denseBlock } from '../models/layers.js';
 import { L2Normalize, NormalizedDense } from '../models/siamese.js';
 import { check } from '../util/errors.js';
-import { type Augment, checkInt, cloneArchitecture, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import {
+  type Augment, checkInt, cloneArchitecture, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, scheduledMomentum,
+  scheduleOverTrainSteps, viewSeed,
+} from './common.js';
 
 export interface DinoOptions extends MethodOptions {
   /** K, the number of output dimensions ("prototypes"; default 256; DINO: 65536). */
@@ -152,7 +155,7 @@ export function dino(options: DinoOptions): Dino {
     global: [0, 1].map((v) => globalAugment(x, viewSeed(r.seed, i, v))),
     local: Array.from({ length: r.localCrops }, (_, j) => localAugment(x, viewSeed(r.seed, i, 2 + j))),
   });
-  const momentumAt = (i: number) => (r.momentumSchedule && r.totalSteps !== undefined ? cosineMomentum(r.momentum, i, r.totalSteps) : r.momentum);
+  const momentumAt = (i: number) => scheduledMomentum(r, i);
   const temps = { studentTemperature: r.studentTemperature, teacherTemperature: r.teacherTemperature };
 
   type Ctx = { global: tf.Tensor4D[]; local: tf.Tensor4D[]; teacher: tf.Tensor2D[] };
@@ -182,10 +185,6 @@ export function dino(options: DinoOptions): Dino {
       emaUpdate(teacherHead, head, m);
     },
   });
-  const train = method.train;
-  method.train = (data, o) => {
-    if (options.totalSteps === undefined) r.totalSteps = o.steps;
-    return train(data, o);
-  };
+  scheduleOverTrainSteps(method, r, options.totalSteps);
   return Object.assign(method, { head, teacherEncoder, teacherHead, center, views, momentumAt });
 }

@@ -12,7 +12,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { applyMask, centerMask, randomBoxMask } from '../augment/erase.js';
 import { check } from '../util/errors.js';
 import { pixelDecoder } from './pretext-heads.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, singleView, viewSeed } from './common.js';
 
 export interface InpaintingOptions extends MethodOptions {
   /** Side of the square hole as a fraction of the image side (default 0.5). */
@@ -56,7 +56,7 @@ export function inpainting(options: InpaintingOptions): Inpainting {
     options: { batchSize, seed, maskFraction, mask, fill, decoderHidden, inputShape },
     trainable: [encoder, decoder],
     prepare: (x0, i) => {
-      const x = augment ? augment(x0, viewSeed(seed, i)) : tf.clone(x0);
+      const x = singleView(augment, x0, seed, i);
       const m = makeMask(x.shape[0], i);
       return { x, m, masked: applyMask(x, m, fill) };
     },

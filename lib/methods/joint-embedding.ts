@@ -26,11 +26,14 @@ import { barlowTwinsLoss } from '../losses/noncontrastive/barlow-twins.js';
 import { normalizedMse } from '../losses/noncontrastive/byol.js';
 import { negativeCosine } from '../losses/noncontrastive/negative-cosine.js';
 import { covarianceLoss, invarianceLoss, varianceLoss } from '../losses/noncontrastive/vicreg.js';
-import { copyWeights, cosineMomentum, emaUpdate } from '../models/ema.js';
+import { copyWeights, emaUpdate } from '../models/ema.js';
 import { predictionHead, projectionHead } from '../models/heads.js';
 import { stopGradient as sg } from '../ops/gradients.js';
 import { check } from '../util/errors.js';
-import { type Augment, checkInt, cloneArchitecture, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import {
+  type Augment, checkInt, cloneArchitecture, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, scheduledMomentum,
+  scheduleOverTrainSteps, viewSeed,
+} from './common.js';
 
 /** The pairwise term ℓ(o, t) of each method. */
 export type PairLoss = 'byol' | 'simsiam' | 'barlow' | 'vicreg';
@@ -201,7 +204,7 @@ export function jointEmbedding(name: string, options: JointEmbeddingOptions, d: 
   };
   const pairWeight = r.loss === 'byol' ? 1 : 0.5;
   const views = (x: tf.Tensor4D, i: number): [tf.Tensor4D, tf.Tensor4D] => [augment(x, viewSeed(r.seed, i, 0)), augment(x, viewSeed(r.seed, i, 1))];
-  const momentumAt = (i: number) => (r.momentumSchedule && r.totalSteps !== undefined ? cosineMomentum(r.momentum, i, r.totalSteps) : r.momentum);
+  const momentumAt = (i: number) => scheduledMomentum(r, i);
 
   const trainable = [encoder, projector, ...(predictorHead ? [predictorHead] : [])];
   const models: Record<string, tfl.LayersModel> = { encoder, projector };
@@ -243,12 +246,7 @@ export function jointEmbedding(name: string, options: JointEmbeddingOptions, d: 
       emaUpdate(targetProjector, projector, m);
     },
   });
-  // the momentum schedule needs the run's length: take it from train() unless given
-  const train = method.train;
-  method.train = (data, o) => {
-    if (options.totalSteps === undefined) r.totalSteps = o.steps;
-    return train(data, o);
-  };
+  scheduleOverTrainSteps(method, r, options.totalSteps);
   return Object.assign(method, {
     projector,
     predictorHead,

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { linearClassifier } from '../models/heads.js';
 import { check } from '../util/errors.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, singleView } from './common.js';
 
 export interface SupervisedOptions extends MethodOptions {
   /** Number of classes of the pre-training labels. */
@@ -39,7 +39,7 @@ export function supervised(options: SupervisedOptions): Supervised {
     optimizer: resolveOptimizer(options),
     options: { numClasses, batchSize, seed, inputShape },
     trainable: [encoder, head],
-    prepare: (x, i) => ({ x: augment ? augment(x, viewSeed(seed, i)) : tf.clone(x) }),
+    prepare: (x, i) => ({ x: singleView(augment, x, seed, i) }),
     loss: (_x, _i, y, { x }) => {
       check(y instanceof tf.Tensor, where, 'y', 'the labels of the batch (train with labelled data)', y);
       return tf.losses.softmaxCrossEntropy(tf.oneHot(y!, numClasses), head.apply(encoder.apply(x, { training: true }), { training: true }) as tf.Tensor) as tf.Scalar;

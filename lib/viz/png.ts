@@ -3,6 +3,7 @@
  * deflate. Enough for image grids and hover thumbnails; see the PNG spec (ISO/IEC 15948) for the chunk layout.
  */
 import { deflateSync } from 'node:zlib';
+import { concatBytes } from '../util/bytes.js';
 import { check } from '../util/errors.js';
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
@@ -54,14 +55,7 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, cha
   const raw = new Uint8Array(height * (stride + 1));
   for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   const idat: Uint8Array = new Uint8Array(deflateSync(raw, { level: 9 }));
-  const parts = [Uint8Array.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concatBytes([Uint8Array.from(SIGNATURE), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
 }
 
 /** `data:image/png;base64,...` for an <img src>. */

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { writeIdx } from '../../lib/data/index.js';
+import { concatBytes } from '../../lib/util/bytes.js';
 
 export const tmp = (tag = 'data') => mkdtempSync(join(tmpdir(), `reprlab-${tag}-`));
 
@@ -43,13 +44,7 @@ export function makeTar(files: Record<string, Uint8Array>): Uint8Array {
     blocks.push(h, data, new Uint8Array((512 - (data.length % 512)) % 512));
   }
   blocks.push(new Uint8Array(1024));
-  const out = new Uint8Array(blocks.reduce((a, b) => a + b.length, 0));
-  let o = 0;
-  for (const b of blocks) {
-    out.set(b, o);
-    o += b.length;
-  }
-  return out;
+  return concatBytes(blocks);
 }
 
 /** Serve `files` (path -> bytes) on 127.0.0.1; counts requests per path. */

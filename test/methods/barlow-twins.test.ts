@@ -3,10 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { toTensor } from '../../lib/data/tensor.js';
 import { barlowTwinsLoss } from '../../lib/losses/noncontrastive/barlow-twins.js';
 import { barlowTwins } from '../../lib/methods/barlow-twins.js';
-import { smallCnn } from '../../lib/models/encoders.js';
 import { useBackend } from '../helpers.js';
-import { expectFlatAcrossSteps, expectResumeMatches, tinyShapes } from './fixtures.js';
-import { expectLossDecreasesOnFixedBatch, scalar } from './noncontrastive-fixtures.js';
+import { expectResumeMatches, reinitEncoder, tinyShapes } from './fixtures.js';
+import { expectTrainsOnTinyShapes, scalar } from './noncontrastive-fixtures.js';
 
 beforeAll(() => useBackend('cpu'));
 const tiny = { inputShape: [8, 8, 3] as [number, number, number], widths: [4, 8], projectionDim: 8, hiddenDim: 16, batchSize: 8 };
@@ -29,12 +28,8 @@ describe('barlowTwins', () => {
 
   it('loss decreases on a fixed batch; flat tensors; resume', async () => {
     const m = barlowTwins({ ...tiny, learningRate: 0.01 });
-    const { x } = toTensor(tinyShapes(8));
-    await expectLossDecreasesOnFixedBatch(m, x);
-    x.dispose();
-    await expectFlatAcrossSteps(m, tinyShapes(32), 8);
-    m.dispose();
-    await expectResumeMatches((reinit) => barlowTwins({ ...tiny, encoder: reinit ? smallCnn({ inputShape: [8, 8, 3], widths: [4, 8], seed: 99 }) : undefined }), tinyShapes(32), 6, 8);
+    await expectTrainsOnTinyShapes(m);
+    await expectResumeMatches((reinit) => barlowTwins({ ...tiny, encoder: reinit ? reinitEncoder() : undefined }), tinyShapes(32), 6, 8);
   });
 
   it('bad options', () => {

@@ -3,10 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { toTensor } from '../../lib/data/tensor.js';
 import { byolLoss } from '../../lib/losses/noncontrastive/byol.js';
 import { byol } from '../../lib/methods/byol.js';
-import { smallCnn } from '../../lib/models/encoders.js';
 import { expectClose, useBackend } from '../helpers.js';
-import { expectFlatAcrossSteps, expectResumeMatches, tinyShapes } from './fixtures.js';
-import { expectLossDecreasesOnFixedBatch, scalar } from './noncontrastive-fixtures.js';
+import { expectResumeMatches, reinitEncoder, tinyShapes } from './fixtures.js';
+import { expectTrainsOnTinyShapes, scalar } from './noncontrastive-fixtures.js';
 
 beforeAll(() => useBackend('cpu'));
 const tiny = { inputShape: [8, 8, 3] as [number, number, number], widths: [4, 8], projectionDim: 8, hiddenDim: 16, batchSize: 8 };
@@ -49,17 +48,13 @@ describe('byol', () => {
 
   it('loss decreases on a fixed batch; tensor count flat across steps', async () => {
     const m = byol({ ...tiny, learningRate: 0.01, momentum: 0.9 });
-    const { x } = toTensor(tinyShapes(8));
-    await expectLossDecreasesOnFixedBatch(m, x);
-    x.dispose();
-    await expectFlatAcrossSteps(m, tinyShapes(32), 8);
-    m.dispose();
+    await expectTrainsOnTinyShapes(m);
   });
 
   it('resume restores online, target and predictor weights', async () => {
     // the momentum schedule depends on the run's length: an interrupted run and its resumption share totalSteps
     await expectResumeMatches(
-      (reinit) => byol({ ...tiny, totalSteps: 6, encoder: reinit ? smallCnn({ inputShape: [8, 8, 3], widths: [4, 8], seed: 99 }) : undefined }),
+      (reinit) => byol({ ...tiny, totalSteps: 6, encoder: reinit ? reinitEncoder() : undefined }),
       tinyShapes(32), 6, 8,
     );
   });

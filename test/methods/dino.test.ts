@@ -3,10 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { toTensor } from '../../lib/data/tensor.js';
 import { dinoLoss, updatedCenter } from '../../lib/losses/noncontrastive/dino.js';
 import { dino } from '../../lib/methods/dino.js';
-import { smallCnn } from '../../lib/models/encoders.js';
 import { expectClose, useBackend } from '../helpers.js';
-import { expectFlatAcrossSteps, expectResumeMatches, tinyShapes } from './fixtures.js';
-import { expectLossDecreasesOnFixedBatch, scalar } from './noncontrastive-fixtures.js';
+import { expectResumeMatches, reinitEncoder, tinyShapes } from './fixtures.js';
+import { expectTrainsOnTinyShapes, scalar } from './noncontrastive-fixtures.js';
 
 beforeAll(() => useBackend('cpu'));
 const tiny = { inputShape: [8, 8, 3] as [number, number, number], widths: [4, 8], outputDim: 16, hiddenDim: 16, bottleneckDim: 8, localCrops: 2, batchSize: 8 };
@@ -50,16 +49,12 @@ describe('dino', () => {
 
   it('no local crops: Algorithm 1 (two global views); the loss decreases on a fixed batch; flat tensors', async () => {
     const m = dino({ ...tiny, localCrops: 0, learningRate: 0.01, momentum: 0.9 });
-    const { x } = toTensor(tinyShapes(8));
-    await expectLossDecreasesOnFixedBatch(m, x);
-    x.dispose();
-    await expectFlatAcrossSteps(m, tinyShapes(32), 8);
-    m.dispose();
+    await expectTrainsOnTinyShapes(m);
   });
 
   it('resume restores student, teacher and the centre', async () => {
     await expectResumeMatches(
-      (reinit) => dino({ ...tiny, totalSteps: 6, encoder: reinit ? smallCnn({ inputShape: [8, 8, 3], widths: [4, 8], seed: 99 }) : undefined }),
+      (reinit) => dino({ ...tiny, totalSteps: 6, encoder: reinit ? reinitEncoder() : undefined }),
       tinyShapes(32), 6, 8,
       (m) => [m.state!.center!],
     );

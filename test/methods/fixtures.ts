@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import { syntheticShapes } from '../../lib/data/shapes.js';
 import type { ImageSet } from '../../lib/data/types.js';
 import type { Method } from '../../lib/methods/common.js';
+import { smallCnn } from '../../lib/models/encoders.js';
 import { expectClose } from '../helpers.js';
 
 /** 8×8 colour shapes (n images, 4 classes). */
@@ -21,6 +22,9 @@ export function tinyGrey(n = 32, seed = 0): ImageSet {
   for (let i = 0; i < n * 64; i++) images[i] = 0.299 * s.images[3 * i]! + 0.587 * s.images[3 * i + 1]! + 0.114 * s.images[3 * i + 2]!;
   return { ...s, images, channels: 1 };
 }
+
+/** A tiny smallCnn initialised differently (seed 99) from a method's own: the encoder of the resumed run in {@link expectResumeMatches}. */
+export const reinitEncoder = (channels = 3) => smallCnn({ inputShape: [8, 8, channels], widths: [4, 8], seed: 99 });
 
 export const tmp = (prefix: string) => mkdtempSync(join(tmpdir(), `reprlab-${prefix}-`));
 

@@ -1,10 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { moco } from '../../lib/methods/moco.js';
-import { smallCnn } from '../../lib/models/encoders.js';
 import { toTensor } from '../../lib/data/tensor.js';
 import { expectClose, useBackend } from '../helpers.js';
-import { expectFlatAcrossSteps, expectResumeMatches, tinyShapes } from './fixtures.js';
+import { expectFlatAcrossSteps, expectResumeMatches, reinitEncoder, tinyShapes } from './fixtures.js';
 
 beforeAll(() => useBackend('cpu'));
 const tiny = { inputShape: [8, 8, 3] as [number, number, number], widths: [4, 8], projectionDim: 8, batchSize: 8, queueSize: 32 };
@@ -43,7 +42,7 @@ describe('moco', () => {
 
   it('resume restores weights, both encoders and the queue', async () => {
     await expectResumeMatches(
-      (reinit) => moco({ ...tiny, encoder: reinit ? smallCnn({ inputShape: [8, 8, 3], widths: [4, 8], seed: 99 }) : undefined }),
+      (reinit) => moco({ ...tiny, encoder: reinit ? reinitEncoder() : undefined }),
       tinyShapes(32), 6, 8,
       (m) => [m.state!.queue!],
     );

@@ -4,14 +4,12 @@ import { colorization } from '../../lib/methods/colorization.js';
 import { inpainting } from '../../lib/methods/inpainting.js';
 import { jigsaw, jigsawPermutations } from '../../lib/methods/jigsaw.js';
 import { rotation } from '../../lib/methods/rotation.js';
-import { smallCnn } from '../../lib/models/encoders.js';
 import { toTensor } from '../../lib/data/tensor.js';
 import { useBackend } from '../helpers.js';
-import { expectFlatAcrossSteps, expectResumeMatches, tinyGrey, tinyShapes } from './fixtures.js';
+import { expectFlatAcrossSteps, expectResumeMatches, reinitEncoder, tinyGrey, tinyShapes } from './fixtures.js';
 
 beforeAll(() => useBackend('cpu'));
 const rgb = { inputShape: [8, 8, 3] as [number, number, number], widths: [4, 8], batchSize: 8 };
-const reinitEncoder = (c = 3) => smallCnn({ inputShape: [8, 8, c], widths: [4, 8], seed: 99 });
 
 describe('rotation (RotNet)', () => {
   it('loss starts near log 4, goes down, flat tensor count, accuracy in [0, 1]', async () => {

@@ -2,10 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { randomFlip } from '../../lib/augment/flip.js';
 import { simclr } from '../../lib/methods/simclr.js';
-import { smallCnn } from '../../lib/models/encoders.js';
 import { toTensor } from '../../lib/data/tensor.js';
 import { useBackend } from '../helpers.js';
-import { expectFlatAcrossSteps, expectResumeMatches, tinyGrey, tinyShapes } from './fixtures.js';
+import { expectFlatAcrossSteps, expectResumeMatches, reinitEncoder, tinyGrey, tinyShapes } from './fixtures.js';
 
 beforeAll(() => useBackend('cpu'));
 const tiny = { inputShape: [8, 8, 3] as [number, number, number], widths: [4, 8], projectionDim: 8, batchSize: 8 };
@@ -57,7 +56,7 @@ describe('simclr', () => {
 
   it('resuming from a checkpoint gives the weights of training straight through', async () => {
     await expectResumeMatches(
-      (reinit) => simclr({ ...tiny, encoder: reinit ? smallCnn({ inputShape: [8, 8, 3], widths: [4, 8], seed: 99 }) : undefined }),
+      (reinit) => simclr({ ...tiny, encoder: reinit ? reinitEncoder() : undefined }),
       tinyShapes(32), 4, 8,
     );
   });

@@ -8,7 +8,7 @@
  * Training code reads its (small) label batch with `await y.data()` and passes the array to get the full checks.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type DistanceName } from '../../ops/distances.js';
+import { type DistanceName, pairwiseDistance } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
 
 export type Labels = tf.Tensor1D | Int32Array | ArrayLike<number>;
@@ -119,6 +119,18 @@ export function labelMasks(labels: tf.Tensor1D): { pos: tf.Tensor2D; neg: tf.Ten
     const neg = tf.sub(1, same) as tf.Tensor2D;
     return { pos, neg };
   });
+}
+
+/**
+ * What the in-batch pair and triplet losses start from: the labels checked (JS labels must give the batch a positive
+ * and a negative pair, {@link checkPairsPossible}), their same/different-label masks `pos`, `neg` [N, N] and the
+ * pairwise distances `d` [N, N] of the embeddings. Call inside tf.tidy.
+ */
+export function labelledBatch(where: string, embeddings: tf.Tensor2D, labels: Labels, distance: DistanceName): { pos: tf.Tensor2D; neg: tf.Tensor2D; d: tf.Tensor2D } {
+  const { tensor, values } = labelTensor(where, labels, embeddings.shape[0]);
+  checkPairsPossible(where, values);
+  const { pos, neg } = labelMasks(tensor);
+  return { pos, neg, d: pairwiseDistance(embeddings, embeddings, distance) };
 }
 
 /**

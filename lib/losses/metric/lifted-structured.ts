@@ -10,8 +10,8 @@
  * + D_ij over ordered pairs — the table's instance L_{[log x]_+², e^{x+ε}} with D = squared distance and α = ε.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type DistanceName, pairwiseDistance } from '../../ops/distances.js';
-import { checkDistance, checkEmbeddings, checkMargin, checkPairsPossible, labelMasks, labelTensor, type Labels } from './common.js';
+import { type DistanceName } from '../../ops/distances.js';
+import { checkDistance, checkEmbeddings, checkMargin, labelledBatch, type Labels } from './common.js';
 
 export interface LiftedStructuredOptions {
   /** α (default 1). */
@@ -28,12 +28,8 @@ export function liftedStructuredLoss(embeddings: tf.Tensor2D, labels: Labels, op
   const { margin = 1, distance = 'euclidean', symmetric = true } = options;
   checkMargin(where, margin);
   checkDistance(where, distance);
-  const n = embeddings.shape[0];
   return tf.tidy(() => {
-    const { tensor, values } = labelTensor(where, labels, n);
-    checkPairsPossible(where, values);
-    const { pos, neg } = labelMasks(tensor);
-    const d = pairwiseDistance(embeddings, embeddings, distance);
+    const { pos, neg, d } = labelledBatch(where, embeddings, labels, distance);
     const s = tf.sum(tf.mul(tf.exp(tf.sub(margin, d)), neg), 1); // Σ_{k∈N_i} e^{α − D_ik}, [N]
     const si = tf.reshape(s, [-1, 1]);
     const inner = symmetric ? tf.add(si, tf.reshape(s, [1, -1])) : si;

@@ -13,10 +13,9 @@
  * The selection masks use tf.step, which has a zero gradient: only the distances are differentiated.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { pairwiseDistance } from '../../ops/distances.js';
 import { stopGradient } from '../../ops/gradients.js';
 import { check } from '../../util/errors.js';
-import { checkEmbeddings, checkPairsPossible, labelMasks, labelTensor, type Labels, positive, safeMean } from './common.js';
+import { checkEmbeddings, labelledBatch, type Labels, positive, safeMean } from './common.js';
 import { checkStrategy, type TripletStrategy } from './mining.js';
 import { resolveTripletOptions, type TripletLossOptions } from './triplet.js';
 
@@ -37,12 +36,8 @@ export function onlineTripletLoss(embeddings: tf.Tensor2D, labels: Labels, optio
   checkStrategy(where, strategy, ['all', 'semihard', 'hard', 'nonEasy', 'batchHard']);
   check(average === 'selected' || average === 'nonzero', where, 'average', "'selected' or 'nonzero'", average);
   const { margin, distance } = resolveTripletOptions(where, options);
-  const n = embeddings.shape[0];
   return tf.tidy(() => {
-    const { tensor, values } = labelTensor(where, labels, n);
-    checkPairsPossible(where, values);
-    const { pos, neg } = labelMasks(tensor);
-    const d = pairwiseDistance(embeddings, embeddings, distance);
+    const { pos, neg, d } = labelledBatch(where, embeddings, labels, distance);
     if (strategy === 'batchHard') {
       const hardestPos = tf.max(tf.mul(d, pos), 1); // d >= 0, so masked entries (0) never win over a positive
       const big = tf.add(stopGradient(tf.max(d)), 1);

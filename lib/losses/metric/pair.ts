@@ -13,9 +13,9 @@
  * has far more negative pairs than positive ones).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type DistanceName, pairwiseDistance } from '../../ops/distances.js';
+import { type DistanceName } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
-import { checkDistance, checkEmbeddings, checkMargin, checkPairsPossible, isTensor, labelMasks, labelTensor, type Labels, rowDistance, safeMean } from './common.js';
+import { checkDistance, checkEmbeddings, checkMargin, isTensor, labelledBatch, type Labels, rowDistance, safeMean } from './common.js';
 
 export interface PairLossOptions {
   /** m: the distance negative pairs are pushed beyond (default 1; unit-norm embeddings are at most 2 apart). */
@@ -80,13 +80,10 @@ export function batchPairLoss(embeddings: tf.Tensor2D, labels: Labels, options: 
   const { margin, distance, form, balance } = resolve(where, options);
   const n = embeddings.shape[0];
   return tf.tidy(() => {
-    const { tensor, values } = labelTensor(where, labels, n);
-    checkPairsPossible(where, values);
-    const { pos, neg } = labelMasks(tensor);
+    const { pos, neg, d } = labelledBatch(where, embeddings, labels, distance);
     const upper = tf.sub(tf.linalg.bandPart(tf.ones([n, n]), 0, -1), tf.eye(n)); // pairs i < j
     const pm = tf.mul(pos, upper);
     const nm = tf.mul(neg, upper);
-    const d = pairwiseDistance(embeddings, embeddings, distance);
     const { posTerm, negTerm } = terms(d, margin, form);
     const ps = tf.sum(tf.mul(pm, posTerm));
     const ns = tf.sum(tf.mul(nm, negTerm));
