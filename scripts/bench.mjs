@@ -24,7 +24,7 @@ const HELP = `usage: node scripts/bench.mjs [options]   (or: npm run bench -- [o
   --kernels WHICH   on webgpu, which kernel sets to time: both (= stock,ours; the default), or a comma list of
                     stock, ours, auto (auto = the default choice: all of ours on a GPU, fewer on a software
                     adapter; see lib/kernels). REPRLAB_KERNELS=stock|ours|auto sets the default to that one
-  --only LIST       comma-separated: step, op, classical, simclr, supervised, mae, matmul, conv, or any part
+  --only LIST       comma-separated: step, op, classical, simclr, supervised, mae, matmul, nt-xent, conv, or any part
                     of a name (classical = scripts/bench/classical.mjs, run as a child process when present)
   --warmup N        untimed calls first (default 3; quick 1)
   --steps N         timed calls, median reported (default 20; quick 3)

@@ -6,12 +6,14 @@
  * Ours are registered for the 'webgpu' backend only, under the stock kernel names (tfjs looks the kernel up at every
  * op call, so the switch takes effect on the next op). The stock configs are saved first (`tf.getKernel`) and put
  * back when switched off; each of our kernels also falls back to the saved stock kernel for cases it does not cover.
+ * Kernels of new names (the fused NT-Xent's) are registered when on and unregistered when off.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../util/errors.js';
 import { makeConv2DBackpropFilterKernel, makeConv2DBackpropInputKernel, makeConv2DKernel } from './conv.js';
 import { planOptions } from './gemm.js';
 import { makeMatMulKernel } from './matmul.js';
+import { NTXENT_KERNELS } from './ntxent.js';
 import type { KernelArgs } from './program.js';
 
 type KernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
@@ -27,15 +29,24 @@ const OURS: Record<string, Factory> = {
   Conv2DBackpropFilter: makeConv2DBackpropFilterKernel,
 };
 
-/** The kernel names we replace on webgpu. */
-export const CUSTOM_KERNEL_NAMES: readonly string[] = Object.keys(OURS);
+/**
+ * Our kernels of new names (no stock kernel behind them): registered for webgpu when switched on, unregistered when
+ * off. The fused NT-Xent (lib/kernels/ntxent.ts): `ntXent` takes its fused path while these are registered.
+ */
+const NEW: Record<string, (args: KernelArgs) => tf.TensorInfo> = { ...NTXENT_KERNELS };
+
+const REPLACED: readonly string[] = Object.keys(OURS);
+
+/** Every kernel name of ours on webgpu: the stock names we replace, then our own new ones. */
+export const CUSTOM_KERNEL_NAMES: readonly string[] = [...REPLACED, ...Object.keys(NEW)];
 
 /**
- * On a software adapter (Mesa lavapipe/llvmpipe, SwiftShader: the GPU code path run by the CPU), 'auto' replaces only
+ * On a software adapter (Mesa lavapipe/llvmpipe, SwiftShader: the GPU code path run by the CPU), 'auto' uses only
  * these: measured faster there (docs/performance.md). Our tiled kernels are built for GPUs; the stock
- * backprop-filter kernel is a serial loop over batch×H×W per filter element, slow on any device.
+ * backprop-filter kernel is a serial loop over batch×H×W per filter element, slow on any device; the fused NT-Xent
+ * (with the stock GEMMs) replaces ≈ 100 dispatches by 20 and was 1.7–2.3× faster on lavapipe.
  */
-export const SOFTWARE_ADAPTER_KERNELS: readonly string[] = ['Conv2DBackpropFilter'];
+export const SOFTWARE_ADAPTER_KERNELS: readonly string[] = ['Conv2DBackpropFilter', ...Object.keys(NTXENT_KERNELS)];
 
 export type KernelChoice = boolean | 'auto';
 
@@ -98,17 +109,24 @@ export function applyKernelChoice(adapter?: { software: boolean }): string[] {
     planOptions.targetWorkgroups = softwareAdapter ? 16 : 256;
   }
   // Save the stock kernels the first time we see them.
-  for (const name of CUSTOM_KERNEL_NAMES) {
+  for (const name of REPLACED) {
     if (!stock.has(name)) {
       const k = tf.getKernel(name, BACKEND);
       if (k && !(k as { reprlab?: boolean }).reprlab) stock.set(name, k);
     }
   }
-  if (stock.size < CUSTOM_KERNEL_NAMES.length) return [];
+  if (stock.size < REPLACED.length) return [];
   const want = wantedKernels();
   for (const name of CUSTOM_KERNEL_NAMES) {
     const on = want === 'auto' ? !softwareAdapter || SOFTWARE_ADAPTER_KERNELS.includes(name) : want;
     if (on === active.has(name)) continue;
+    if (name in NEW) {
+      if (on) replace({ kernelName: name, backendName: BACKEND, kernelFunc: NEW[name] as unknown as tf.KernelFunc, reprlab: true } as tf.KernelConfig);
+      else if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
+      if (on) active.add(name);
+      else active.delete(name);
+      continue;
+    }
     const original = stock.get(name)!;
     if (on) {
       const kernelFunc = OURS[name]!(original.kernelFunc as unknown as KernelFunc);

@@ -13,13 +13,14 @@
  */
 export function sizes(quick, backend) {
   if (quick && backend === 'cpu')
-    return { simclr: [2], supervised: [2], mae: [2], matmul: [128, 256], convBatch: 1, fashionBatch: 1, ops: { matmulRepeat: 1, convRepeat: 1 } };
+    return { simclr: [2], supervised: [2], mae: [2], matmul: [128, 256], ntxent: [[32, 128], [128, 128]], convBatch: 1, fashionBatch: 1, ops: { matmulRepeat: 1, convRepeat: 1 } };
   return quick
     ? {
         simclr: [8],
         supervised: [8],
         mae: [4],
         matmul: [128, 256],
+        ntxent: [[32, 128], [128, 128]], // [N, D]: 2N rows
         convBatch: 4,
         fashionBatch: 4,
         ops: { matmulRepeat: 1, convRepeat: 1 },
@@ -29,6 +30,7 @@ export function sizes(quick, backend) {
         supervised: [256],
         mae: [256],
         matmul: [1024, 2048],
+        ntxent: [[256, 128], [1024, 128]], // [N, D]: the SimCLR step's loss at B=256 and 1024 (projection dim 128)
         convBatch: 512, // 2 views × B=256: what the SimCLR step's convs see
         fashionBatch: 256,
         ops: { matmulRepeat: 10, convRepeat: 5 },
@@ -247,6 +249,35 @@ function matmulOp(n, repeat) {
   };
 }
 
+/**
+ * NT-Xent loss forward + backward (value and both gradients) on two [N, D] views: the library's `ntXent`, which on
+ * webgpu with our kernels on is the fused path (lib/kernels/ntxent.ts: two GEMMs + a row kernel + a gradient kernel),
+ * else the tf-op reference. FLOPs: the two GEMMs, 2·(2N)²·D each.
+ */
+function ntxentOp([N, D]) {
+  return {
+    name: `nt-xent fwd+bwd 2NxD ${2 * N}x${D}`,
+    group: 'op',
+    items: null,
+    async setup(R) {
+      const tf = R.tf;
+      const z1 = tf.randomNormal([N, D], 0, 1, 'float32', 1);
+      const z2 = tf.tidy(() => tf.add(z1, tf.randomNormal([N, D], 0, 0.5, 'float32', 2)));
+      const loss = await pickNtXent(R);
+      return {
+        note: `NT-Xent: ${loss.source}`,
+        flops: 2 * 2 * (2 * N) ** 2 * D,
+        run: () =>
+          tf.tidy(() => {
+            const { value, grads } = tf.valueAndGrads((a, b) => loss.fn(a, b))([z1, z2]);
+            return tf.add(value, grads[1].reshape([-1]).slice([0], [1]));
+          }),
+        dispose: () => tf.dispose([z1, z2]),
+      };
+    },
+  };
+}
+
 /** conv2d forward / backprop-filter / backprop-input on [B,H,W,Cin] with a k×k×Cin×Cout filter. */
 function convOps(label, [B, H, W, C], cout, { k = 3, stride = 1, pad = 'same', skipInputGrad = false, repeat = 1 } = {}) {
   const shape = `${B}x${H}x${W}x${C}->${cout}` + (stride > 1 ? ` s${stride}` : '');
@@ -284,6 +315,7 @@ export function workloads(quick, backend) {
     ...s.supervised.map(supervisedStep),
     ...s.mae.map(maeStep),
     ...s.matmul.map((n) => matmulOp(n, s.ops.matmulRepeat)),
+    ...s.ntxent.map(ntxentOp),
     // The smallCnn's convolutions on 32×32×3 (both SimCLR views in one batch). tfjs-layers' training step also
     // computes the first layer's input gradient (the profile shows it), so it is timed too.
     ...convOps('cifar-l1', [b, 32, 32, 3], 32, { repeat: r }),

@@ -11,6 +11,7 @@
  * (its diagonal removed) is the logit vector, the other view's column is the right class.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { ntXentGrad, ntXentKernelsActive, ntXentRows } from '../../kernels/ntxent.js';
 import { l2Normalize } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
 import { checkTemperature } from './infonce.js';
@@ -46,12 +47,84 @@ export function ntXentLogits(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOp
   });
 }
 
-/** NT-Xent loss of two batches of projections z1, z2 [N, D] (row n of each: two views of image n). */
+/**
+ * NT-Xent loss of two batches of projections z1, z2 [N, D] (row n of each: two views of image n).
+ *
+ * On webgpu with our kernels switched on (`useCustomKernels`, lib/kernels) this is {@link ntXentFused}; everywhere
+ * else {@link ntXentReference}. Both compute the same value and gradient.
+ */
 export function ntXent(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions = {}): tf.Scalar {
   const where = 'ntXent';
   const { temperature = 0.5 } = options;
   checkTemperature(where, temperature);
   checkViews(where, z1, z2);
+  if (tf.getBackend() === 'webgpu' && ntXentKernelsActive()) return fused(z1, z2, temperature);
+  return reference(z1, z2, temperature);
+}
+
+/** NT-Xent built from tf ops (normalise, concat, matmul, mask, log-sum-exp; autodiff for the gradient): the reference. */
+export function ntXentReference(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions = {}): tf.Scalar {
+  const where = 'ntXent';
+  const { temperature = 0.5 } = options;
+  checkTemperature(where, temperature);
+  checkViews(where, z1, z2);
+  return reference(z1, z2, temperature);
+}
+
+/**
+ * NT-Xent with an analytic gradient (tf.customGrad) and fused row kernels: the same value and gradient as
+ * {@link ntXentReference} in a handful of kernels. With R = 2N, ẑ_i = z_i/‖z_i‖ the rows of Ẑ = normalise([z1; z2])
+ * [R, D], S = Ẑ Ẑᵀ/τ with the diagonal excluded, P the row softmax of S, Y the one-hot positives (pos(i) = i ± N):
+ *
+ *   L = 1/(2N) Σ_i ( lse_i − S_{i,pos(i)} ),  lse_i = log Σ_{k≠i} exp(S_ik)
+ *   (= the lecture's 1/(2N) Σ_n [ L_info(ŷ_n⁽¹⁾, ŷ_n⁽²⁾, ℬ_n) + L_info(ŷ_n⁽²⁾, ŷ_n⁽¹⁾, ℬ_n) ]).
+ *
+ * Gradient: ∂L/∂S_ij = (P_ij − Y_ij)/(2N) =: G_ij (G_ii = 0: the diagonal is not a logit). S_ij = ẑ_i·ẑ_j/τ, and ẑ_k
+ * appears in row k and in column k, so ∂L/∂ẑ_k = Σ_j G_kj ẑ_j/τ + Σ_i G_ik ẑ_i/τ, i.e. dẐ = (G + Gᵀ) Ẑ/τ. Through
+ * ẑ = z/‖z‖ (Jacobian (I − ẑẑᵀ)/‖z‖): dz = (dẑ − ẑ (ẑ·dẑ))/‖z‖. Then dz1, dz2 are the two halves of dz.
+ *
+ * Kernels, forward: concat + norm (elementwise/reductions), the GEMM Ẑ Ẑᵀ, `ReprlabNtXentRows` (per row: masked max,
+ * log-sum-exp and ℓ_i = lse_i − S_{i,pos(i)}, one workgroup per row), the mean. Backward: `ReprlabNtXentGrad`
+ * (H = dy·(G + Gᵀ)/τ entry by entry from S and the saved ℓ: softmax − one-hot, transposed sum and scale in one
+ * pass), the GEMM H Ẑ, and the normalisation's backward. The GEMMs are tf.matMul (ours when enabled). The row
+ * kernels are registered for webgpu when our kernels are on (lib/kernels); elsewhere the same code path computes
+ * them with tf ops. Caveat: rows with ‖z‖ < 1e-12 are clamped as in the reference, but the gradient formula assumes
+ * no clamping there.
+ */
+export function ntXentFused(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions = {}): tf.Scalar {
+  const where = 'ntXentFused';
+  const { temperature = 0.5 } = options;
+  checkTemperature(where, temperature);
+  checkViews(where, z1, z2);
+  return fused(z1, z2, temperature);
+}
+
+/** ‖z‖² is clamped below at (1e-12)², as l2Normalize does. */
+const EPS2 = 1e-24;
+
+function fused(z1: tf.Tensor2D, z2: tf.Tensor2D, temperature: number): tf.Scalar {
+  const n = z1.shape[0];
+  const f = tf.customGrad(((a: tf.Tensor2D, b: tf.Tensor2D, save: tf.GradSaveFunc) => {
+    const z = tf.concat([a, b], 0);
+    const rinv = tf.rsqrt(tf.maximum(tf.sum(tf.square(z), 1, true), EPS2)); // 1/‖z_i‖, [R, 1]
+    const zh = tf.mul(z, rinv) as tf.Tensor2D;
+    const s = tf.matMul(zh, zh, false, true) as tf.Tensor2D; // cosines, τ applied in the kernels
+    const rows = ntXentRows(s, n, temperature);
+    save([zh, rinv, s, rows]);
+    return {
+      value: tf.mean(rows) as tf.Scalar,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [zhS, rinvS, sS, rowsS] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+        const dzh = tf.matMul(ntXentGrad(sS, rowsS, dy, n, temperature), zhS); // dẐ = (G + Gᵀ) Ẑ/τ · dy
+        const dz = tf.mul(tf.sub(dzh, tf.mul(zhS, tf.sum(tf.mul(zhS, dzh), 1, true))), rinvS);
+        return tf.split(dz, 2, 0);
+      },
+    };
+  }) as never) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Scalar;
+  return f(z1, z2);
+}
+
+function reference(z1: tf.Tensor2D, z2: tf.Tensor2D, temperature: number): tf.Scalar {
   return tf.tidy(() => {
     const { logits } = ntXentLogits(z1, z2, { temperature });
     const a = l2Normalize(z1), b = l2Normalize(z2);
