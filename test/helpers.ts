@@ -8,6 +8,22 @@ export async function useBackend(name: BackendName = 'cpu'): Promise<void> {
   await initBackend({ backend: name, verbose: false });
 }
 
+/**
+ * Initialise the webgpu backend if this machine has an adapter. Without one: warn naming `what` is untested and
+ * return { ok: false, reason } (tests then `ctx.skip(reason)`), or throw when REPRLAB_REQUIRE_WEBGPU=1 (CI).
+ */
+export async function tryWebgpu(what: string): Promise<{ ok: boolean; reason: string }> {
+  try {
+    await initBackend({ backend: 'webgpu', verbose: false });
+    return { ok: true, reason: '' };
+  } catch (err) {
+    if (process.env.REPRLAB_REQUIRE_WEBGPU === '1') throw err;
+    const reason = String(err).split('\n')[0]!;
+    console.warn(`no webgpu adapter, ${what} not tested here: ${reason}`);
+    return { ok: false, reason };
+  }
+}
+
 /** Run `fn` and assert it leaves no tensors behind (compares tf.memory().numTensors before and after). */
 export async function expectNoLeak<T>(fn: () => T | Promise<T>): Promise<T> {
   const before = tf.memory().numTensors;

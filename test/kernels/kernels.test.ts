@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../lib/backend/index.js';
 import { activeCustomKernels, CUSTOM_KERNEL_NAMES, planOptions, SOFTWARE_ADAPTER_KERNELS, useCustomKernels } from '../../lib/kernels/index.js';
-import { expectClose } from '../helpers.js';
+import { expectClose, tryWebgpu } from '../helpers.js';
 
 // Shader compilation on a software adapter is slow, and CI's two cores are shared: generous time per test.
 vi.setConfig({ testTimeout: 300_000 });
@@ -18,14 +18,7 @@ let webgpu = false;
 let skipReason = '';
 
 beforeAll(async () => {
-  try {
-    await initBackend({ backend: 'webgpu', verbose: false });
-    webgpu = true;
-  } catch (err) {
-    if (process.env.REPRLAB_REQUIRE_WEBGPU === '1') throw err;
-    skipReason = String(err).split('\n')[0]!;
-    console.warn(`test/kernels: no webgpu adapter, our WebGPU kernels are not tested here: ${skipReason}`);
-  }
+  ({ ok: webgpu, reason: skipReason } = await tryWebgpu('our WebGPU kernels (test/kernels)'));
 });
 
 afterEach(() => {

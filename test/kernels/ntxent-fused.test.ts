@@ -12,7 +12,7 @@ import { initBackend } from '../../lib/backend/index.js';
 import { useCustomKernels } from '../../lib/kernels/index.js';
 import { NTXENT_GRAD, NTXENT_ROWS, ntXentKernelOptions, ntXentKernelsActive, rowWorkgroupSize } from '../../lib/kernels/ntxent.js';
 import { ntXent, ntXentFused, ntXentReference, type NtXentOptions } from '../../lib/losses/contrastive/ntxent.js';
-import { expectClose, expectNoLeak, numericGrad } from '../helpers.js';
+import { expectClose, expectNoLeak, numericGrad, tryWebgpu } from '../helpers.js';
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -127,14 +127,7 @@ describe('ntXentFused on webgpu (our WGSL row kernels)', () => {
   let skipReason = '';
 
   beforeAll(async () => {
-    try {
-      await initBackend({ backend: 'webgpu', verbose: false });
-      webgpu = true;
-    } catch (err) {
-      if (process.env.REPRLAB_REQUIRE_WEBGPU === '1') throw err;
-      skipReason = String(err).split('\n')[0]!;
-      console.warn(`test/kernels: no webgpu adapter, the fused NT-Xent kernels are not tested here: ${skipReason}`);
-    }
+    ({ ok: webgpu, reason: skipReason } = await tryWebgpu('the fused NT-Xent kernels (test/kernels)'));
   });
 
   afterEach(() => {

@@ -28,15 +28,20 @@ function checkViews(where: string, z1: tf.Tensor, z2: tf.Tensor): void {
   check(z1.shape[0]! >= 2, where, 'z1', 'a batch of N >= 2 images (NT-Xent needs 2N − 2 >= 2 negatives)', z1, 'use a batch size of at least 2');
 }
 
+/** Checks the views and τ (errors name `where`), returns τ (default 0.5). */
+function checkedTemperature(where: string, z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions): number {
+  const { temperature = 0.5 } = options;
+  checkTemperature(where, temperature);
+  checkViews(where, z1, z2);
+  return temperature;
+}
+
 /**
  * The classification view: logits [2N, 2N] = cos(z_i, z_k)/τ with the diagonal (a view against itself) pushed
  * to −1e9, and labels [2N] int32: the index of each view's positive (i + N for i < N, i − N after).
  */
 export function ntXentLogits(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions = {}): { logits: tf.Tensor2D; labels: tf.Tensor1D } {
-  const where = 'ntXent';
-  const { temperature = 0.5 } = options;
-  checkTemperature(where, temperature);
-  checkViews(where, z1, z2);
+  const temperature = checkedTemperature('ntXent', z1, z2, options);
   const n = z1.shape[0];
   return tf.tidy(() => {
     const z = l2Normalize(tf.concat([z1, z2], 0)) as tf.Tensor2D;
@@ -54,20 +59,14 @@ export function ntXentLogits(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOp
  * else {@link ntXentReference}. Both compute the same value and gradient.
  */
 export function ntXent(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions = {}): tf.Scalar {
-  const where = 'ntXent';
-  const { temperature = 0.5 } = options;
-  checkTemperature(where, temperature);
-  checkViews(where, z1, z2);
+  const temperature = checkedTemperature('ntXent', z1, z2, options);
   if (tf.getBackend() === 'webgpu' && ntXentKernelsActive()) return fused(z1, z2, temperature);
   return reference(z1, z2, temperature);
 }
 
 /** NT-Xent built from tf ops (normalise, concat, matmul, mask, log-sum-exp; autodiff for the gradient): the reference. */
 export function ntXentReference(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions = {}): tf.Scalar {
-  const where = 'ntXent';
-  const { temperature = 0.5 } = options;
-  checkTemperature(where, temperature);
-  checkViews(where, z1, z2);
+  const temperature = checkedTemperature('ntXent', z1, z2, options);
   return reference(z1, z2, temperature);
 }
 
@@ -92,10 +91,7 @@ export function ntXentReference(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXen
  * no clamping there.
  */
 export function ntXentFused(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions = {}): tf.Scalar {
-  const where = 'ntXentFused';
-  const { temperature = 0.5 } = options;
-  checkTemperature(where, temperature);
-  checkViews(where, z1, z2);
+  const temperature = checkedTemperature('ntXentFused', z1, z2, options);
   return fused(z1, z2, temperature);
 }
 
