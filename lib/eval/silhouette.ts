@@ -7,6 +7,7 @@
  * `maxPoints` are subsampled (seeded) first, since the cost is O(N²).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { l2Normalize } from '../ops/distances.js';
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { checkFeatures, checkLabels, type Features, featuresToTensor, selectRows } from './features.js';
@@ -45,7 +46,7 @@ export async function silhouette(f: Features, labels: ArrayLike<number>, options
   for (const c of cls) counts[c]!++;
   const all = tf.tidy(() => {
     const t = featuresToTensor(x);
-    return metric === 'cosine' ? tf.div(t, tf.maximum(tf.norm(t, 'euclidean', 1, true), 1e-12)) : t;
+    return metric === 'cosine' ? l2Normalize(t) : t;
   }) as tf.Tensor2D;
   const onehot = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(cls, 'int32'), k), 'float32')) as tf.Tensor2D;
   const sq = tf.tidy(() => tf.reshape(tf.sum(tf.square(all), 1), [1, -1]));

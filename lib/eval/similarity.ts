@@ -4,6 +4,7 @@
  * constant −‖a‖²/2 (so it ranks references the same way; add −‖a‖²/2 back where the value itself matters).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { l2Normalize } from '../ops/distances.js';
 import { type Features, featuresToTensor } from './features.js';
 
 export type SimilarityMetric = 'cosine' | 'euclidean';
@@ -15,7 +16,7 @@ export interface ReferenceSimilarity {
   dispose(): void;
 }
 
-const unitRows = (t: tf.Tensor2D) => tf.div(t, tf.maximum(tf.norm(t, 'euclidean', 1, true), 1e-12)) as tf.Tensor2D;
+const unitRows = (t: tf.Tensor2D) => l2Normalize(t) as tf.Tensor2D;
 
 /** Put `reference` on the backend once (unit rows for cosine, with its halved squared norms for euclidean). */
 export function referenceSimilarity(reference: Features, metric: SimilarityMetric): ReferenceSimilarity {

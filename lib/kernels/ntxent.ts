@@ -198,18 +198,22 @@ export function ntXentKernelsActive(): boolean {
   return !!tf.getKernel(NTXENT_ROWS, backend) && !!tf.getKernel(NTXENT_GRAD, backend);
 }
 
-/** Index of each row's positive, [2N] int32. */
-function positives(n: number): tf.Tensor1D {
+/** Index of each view's positive, [2N] int32: i + N for i < N, i − N after (caller disposes). */
+export function ntXentPositives(n: number): tf.Tensor1D {
   return tf.tensor1d(Int32Array.from({ length: 2 * n }, (_, i) => (i < n ? i + n : i - n)), 'int32');
+}
+
+/** The logits S/τ of the 2N × 2N cosine matrix S, the diagonal (a view against itself) pushed to −1e9 (caller disposes). */
+export function ntXentMaskedLogits(s: tf.Tensor2D, temperature: number): tf.Tensor2D {
+  return tf.tidy(() => tf.sub(tf.div(s, temperature), tf.mul(tf.eye(s.shape[0]), 1e9)) as tf.Tensor2D);
 }
 
 /** ℓ_i = lse_{j≠i}(S_ij/τ) − S_{i,pos(i)}/τ for S = Ẑ Ẑᵀ [2N, 2N]: the kernel, or tf ops where it is not registered. */
 export function ntXentRows(s: tf.Tensor2D, n: number, temperature: number): tf.Tensor1D {
   if (ntXentKernelsActive()) return tf.engine().runKernel(NTXENT_ROWS, { s }, { n, temperature } as unknown as tf.NamedAttrMap) as tf.Tensor1D;
   return tf.tidy(() => {
-    const rows = 2 * n;
-    const x = tf.sub(tf.div(s, temperature), tf.mul(tf.eye(rows), 1e9));
-    const pos = tf.sum(tf.mul(x, tf.oneHot(positives(n), rows)), 1);
+    const x = ntXentMaskedLogits(s, temperature);
+    const pos = tf.sum(tf.mul(x, tf.oneHot(ntXentPositives(n), 2 * n)), 1);
     return tf.sub(tf.logSumExp(x, 1), pos) as tf.Tensor1D;
   });
 }
@@ -222,8 +226,8 @@ export function ntXentGrad(s: tf.Tensor2D, rows: tf.Tensor1D, dy: tf.Tensor, n: 
   if (ntXentKernelsActive()) return tf.engine().runKernel(NTXENT_GRAD, { s, rows, dy }, { n, temperature } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
   return tf.tidy(() => {
     const r = 2 * n;
-    const x = tf.sub(tf.div(s, temperature), tf.mul(tf.eye(r), 1e9));
-    const y = tf.oneHot(positives(n), r);
+    const x = ntXentMaskedLogits(s, temperature);
+    const y = tf.oneHot(ntXentPositives(n), r);
     const lse = tf.add(rows, tf.sum(tf.mul(x, y), 1)).reshape([r, 1]);
     const g = tf.div(tf.sub(tf.exp(tf.sub(x, lse)), y), r);
     return tf.mul(tf.add(g, tf.transpose(g)), tf.div(dy, temperature)) as tf.Tensor2D;

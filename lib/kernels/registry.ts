@@ -123,19 +123,13 @@ export function applyKernelChoice(adapter?: { software: boolean }): string[] {
     if (name in NEW) {
       if (on) replace({ kernelName: name, backendName: BACKEND, kernelFunc: NEW[name] as unknown as tf.KernelFunc, reprlab: true } as tf.KernelConfig);
       else if (tf.getKernel(name, BACKEND)) tf.unregisterKernel(name, BACKEND);
-      if (on) active.add(name);
-      else active.delete(name);
-      continue;
-    }
-    const original = stock.get(name)!;
-    if (on) {
-      const kernelFunc = OURS[name]!(original.kernelFunc as unknown as KernelFunc);
-      replace({ ...original, kernelFunc: kernelFunc as unknown as tf.KernelFunc, reprlab: true } as tf.KernelConfig);
-      active.add(name);
     } else {
-      replace(original);
-      active.delete(name);
+      const original = stock.get(name)!;
+      const ours = () => OURS[name]!(original.kernelFunc as unknown as KernelFunc) as unknown as tf.KernelFunc;
+      replace(on ? ({ ...original, kernelFunc: ours(), reprlab: true } as tf.KernelConfig) : original);
     }
+    if (on) active.add(name);
+    else active.delete(name);
   }
   return activeCustomKernels();
 }

@@ -11,7 +11,7 @@
  * (its diagonal removed) is the logit vector, the other view's column is the right class.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ntXentGrad, ntXentKernelsActive, ntXentRows } from '../../kernels/ntxent.js';
+import { ntXentGrad, ntXentKernelsActive, ntXentMaskedLogits, ntXentPositives, ntXentRows } from '../../kernels/ntxent.js';
 import { l2Normalize } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
 import { checkTemperature } from './infonce.js';
@@ -42,13 +42,14 @@ function checkedTemperature(where: string, z1: tf.Tensor2D, z2: tf.Tensor2D, opt
  */
 export function ntXentLogits(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions = {}): { logits: tf.Tensor2D; labels: tf.Tensor1D } {
   const temperature = checkedTemperature('ntXent', z1, z2, options);
-  const n = z1.shape[0];
+  return { logits: maskedLogits(z1, z2, temperature), labels: ntXentPositives(z1.shape[0]) };
+}
+
+/** ntXentLogits' logits, arguments already checked (caller disposes). */
+function maskedLogits(z1: tf.Tensor2D, z2: tf.Tensor2D, temperature: number): tf.Tensor2D {
   return tf.tidy(() => {
     const z = l2Normalize(tf.concat([z1, z2], 0)) as tf.Tensor2D;
-    const sim = tf.div(tf.matMul(z, z, false, true), temperature);
-    const logits = tf.sub(sim, tf.mul(tf.eye(2 * n), 1e9)) as tf.Tensor2D;
-    const labels = tf.tensor1d(Int32Array.from({ length: 2 * n }, (_, i) => (i < n ? i + n : i - n)), 'int32');
-    return { logits, labels };
+    return ntXentMaskedLogits(tf.matMul(z, z, false, true), temperature);
   });
 }
 
@@ -60,7 +61,7 @@ export function ntXentLogits(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOp
  */
 export function ntXent(z1: tf.Tensor2D, z2: tf.Tensor2D, options: NtXentOptions = {}): tf.Scalar {
   const temperature = checkedTemperature('ntXent', z1, z2, options);
-  if (tf.getBackend() === 'webgpu' && ntXentKernelsActive()) return fused(z1, z2, temperature);
+  if (ntXentKernelsActive()) return fused(z1, z2, temperature); // registered for webgpu only
   return reference(z1, z2, temperature);
 }
 
@@ -122,7 +123,7 @@ function fused(z1: tf.Tensor2D, z2: tf.Tensor2D, temperature: number): tf.Scalar
 
 function reference(z1: tf.Tensor2D, z2: tf.Tensor2D, temperature: number): tf.Scalar {
   return tf.tidy(() => {
-    const { logits } = ntXentLogits(z1, z2, { temperature });
+    const logits = maskedLogits(z1, z2, temperature);
     const a = l2Normalize(z1), b = l2Normalize(z2);
     const pos = tf.div(tf.sum(tf.mul(a, b), 1), temperature); // s(z_n⁽¹⁾, z_n⁽²⁾)/τ, the positive logit of both rows
     const lse = tf.logSumExp(logits, 1);

@@ -8,7 +8,7 @@
  * Training code reads its (small) label batch with `await y.data()` and passes the array to get the full checks.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type DistanceName, pairwiseDistance } from '../../ops/distances.js';
+import { type DistanceName, l2Normalize, pairwiseDistance } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
 
 export type Labels = tf.Tensor1D | Int32Array | ArrayLike<number>;
@@ -98,9 +98,7 @@ export function checkPairsPossible(where: string, values: Int32Array | undefined
 export function rowDistance(a: tf.Tensor2D, b: tf.Tensor2D, distance: DistanceName, eps = 1e-12): tf.Tensor1D {
   return tf.tidy(() => {
     if (distance === 'cosine') {
-      const na = tf.div(a, tf.maximum(tf.norm(a, 'euclidean', 1, true), 1e-12));
-      const nb = tf.div(b, tf.maximum(tf.norm(b, 'euclidean', 1, true), 1e-12));
-      return tf.sub(1, tf.sum(tf.mul(na, nb), 1)) as tf.Tensor1D;
+      return tf.sub(1, tf.sum(tf.mul(l2Normalize(a), l2Normalize(b)), 1)) as tf.Tensor1D;
     }
     const sq = tf.sum(tf.square(tf.sub(a, b)), 1);
     return (distance === 'squared' ? sq : tf.sub(tf.sqrt(tf.add(sq, eps)), Math.sqrt(eps))) as tf.Tensor1D;
