@@ -9,6 +9,7 @@ import './chained-ops.js';
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError } from './errors.js';
+import { guardSyncReads } from './webgpu-sync-read.js';
 
 export { BackendUnavailableError };
 
@@ -90,6 +91,7 @@ async function choose(forced: BackendName | undefined, verbose: boolean): Promis
       if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false`);
       await tf.ready();
       quietenBackends();
+      guardSyncReads();
       const summary = `reprlab: backend ${name} on ${device}` + (skipped.length ? ` (skipped: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')})` : '');
       current = { backend: name, device, skipped, summary };
       if (verbose) console.log(summary);

@@ -5,11 +5,16 @@
  *   L(θ, W) = −1/N Σ_n log softmax(W f_θ(x_n))_{y_n},
  *
  * then reuse f for another task (lib/transfer). The baseline every self-supervised method is compared with.
+ *
+ * Labels must lie in [0, numClasses): `train` (lib/train `fit`) checks the whole training set once before the first
+ * step (`labels: { numClasses }`, a JS array: no GPU read); a direct `step`/`loss` call checks the label tensor's
+ * shape and dtype, and its values when they are in host memory (lib/util `checkLabelTensor`), never with a GPU read.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { linearClassifier } from '../models/heads.js';
 import { check } from '../util/errors.js';
+import { checkLabelTensor } from '../util/labels.js';
 import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, singleView } from './common.js';
 
 export interface SupervisedOptions extends MethodOptions {
@@ -42,8 +47,9 @@ export function supervised(options: SupervisedOptions): Supervised {
     prepare: (x, i) => ({ x: singleView(augment, x, seed, i) }),
     loss: (_x, _i, y, { x }) => {
       check(y instanceof tf.Tensor, where, 'y', 'the labels of the batch (train with labelled data)', y);
+      checkLabelTensor(where, 'y', y!, { numClasses }, x.shape[0]);
       return tf.losses.softmaxCrossEntropy(tf.oneHot(y!, numClasses), head.apply(encoder.apply(x, { training: true }), { training: true }) as tf.Tensor) as tf.Scalar;
     },
   });
-  return Object.assign(method, { head });
+  return Object.assign(method, { head, labels: { numClasses } });
 }

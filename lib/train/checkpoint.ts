@@ -1,14 +1,31 @@
 /**
  * Checkpoints: model weights (trainable and not, BatchNorm statistics included), optimizer state (Adam's moments
  * and step count), the training step and loss history, in one binary file written atomically:
- *   [u32 header length][JSON header][float32/int32 payload]
- * A crash while saving leaves the previous checkpoint intact.
+ *
+ *   [u32 little-endian header length][JSON header][payload: the entries' float32/int32 bytes, one after the other]
+ *
+ * Header (version 2): `{ format: 'reprlab-checkpoint', version: 2, step, extra, entries: [{ name, shape, dtype,
+ * offset, length }], checksum: { algorithm: 'sha256', payload: <hex> } }`, offsets relative to the payload start.
+ *
+ * Guarantees:
+ * - A crash while saving leaves the previous checkpoint intact (lib/util writeFileAtomic), and the next save to the
+ *   folder removes the temporary file the crash left behind.
+ * - A checkpoint is never written from non-finite weights: `saveCheckpoint` scans the values it reads anyway (no
+ *   extra GPU read) and refuses with an error naming the tensor; the file already there stays as it was.
+ * - `keep: K` keeps the K most recent checkpoints: `path` (newest), `path.1`, ..., `path.{K-1}` (oldest).
+ * - Loading validates every entry (a known dtype, a shape of non-negative integers, offset and length inside the
+ *   payload, length = product(shape) × 4 bytes) and the payload's SHA-256; each failure is a
+ *   {@link CheckpointError} naming the file, the entry and the fix.
+ * - Version-1 files (written before checksums existed) are still loaded: every entry is validated the same way,
+ *   but there is no checksum to verify, so a warning says so once per file; the next save writes version 2.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, linkSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { check } from '../util/errors.js';
 import { writeFileAtomic } from '../util/fs.js';
+import { NonFiniteWeightsError } from './diverged.js';
 
 export interface CheckpointState {
   step: number;
@@ -20,6 +37,11 @@ export interface CheckpointState {
   tensors?: Record<string, tf.Variable>;
 }
 
+export interface SaveCheckpointOptions {
+  /** How many checkpoints to keep: `path` and `path.1` .. `path.{keep-1}` (default 1: only `path`). */
+  keep?: number;
+}
+
 interface Entry {
   name: string;
   shape: number[];
@@ -29,16 +51,41 @@ interface Entry {
 }
 interface Header {
   format: 'reprlab-checkpoint';
-  version: 1;
+  version: 1 | 2;
   step: number;
   extra: Record<string, unknown>;
   entries: Entry[];
+  checksum?: { algorithm: 'sha256'; payload: string };
 }
 
 const MAGIC_FORMAT = 'reprlab-checkpoint';
+const VERSION = 2;
+const DTYPES: Record<string, number> = { float32: 4, int32: 4 };
+const RESTORE_FIX = 'delete it and train again (fit with resume: false), or restore it from a backup; fit keeps the previous checkpoint as <path>.1 (option keepCheckpoints)';
 
-/** Save `state` to `path` (atomic). */
-export async function saveCheckpoint(path: string, state: CheckpointState): Promise<void> {
+/** A checkpoint file that cannot be read back: names the file, the entry (when one is at fault) and the fix. */
+export class CheckpointError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+    readonly entry?: string,
+    readonly fix: string = RESTORE_FIX,
+  ) {
+    super(`readCheckpoint: ${path} is not a valid reprlab checkpoint (${entry !== undefined ? `entry ${entry}: ` : ''}${problem}). Fix: ${fix}.`);
+    this.name = 'CheckpointError';
+  }
+}
+
+/** The checkpoint kept `k` saves back: `path` for 0, `path.k` otherwise. */
+export function checkpointGeneration(path: string, k: number): string {
+  return k === 0 ? path : `${path}.${k}`;
+}
+
+/** Save `state` to `path` (atomic; refuses non-finite values; keeps the `keep` most recent checkpoints). */
+export async function saveCheckpoint(path: string, state: CheckpointState, options: SaveCheckpointOptions = {}): Promise<void> {
+  const { keep = 1 } = options;
+  check(typeof path === 'string' && path.length > 0, 'saveCheckpoint', 'path', 'a file path', path);
+  check(Number.isInteger(keep) && keep >= 1, 'saveCheckpoint', 'keep', 'an integer >= 1 (how many checkpoints to keep)', keep);
   const named: { name: string; tensor: tf.Tensor }[] = [];
   for (const [key, model] of Object.entries(state.models)) model.weights.forEach((w, i) => named.push({ name: `model/${key}/${i}`, tensor: w.read() }));
   for (const [key, v] of Object.entries(state.tensors ?? {})) named.push({ name: `tensor/${key}`, tensor: v });
@@ -47,46 +94,124 @@ export async function saveCheckpoint(path: string, state: CheckpointState): Prom
 
   const entries: Entry[] = [];
   const chunks: Uint8Array[] = [];
+  const hash = createHash('sha256');
   let offset = 0;
   for (const { name, tensor } of named) {
-    const dtype = tensor.dtype === 'int32' ? 'int32' : 'float32';
     check(tensor.dtype === 'float32' || tensor.dtype === 'int32', 'saveCheckpoint', name, 'a float32 or int32 tensor', tensor.dtype);
+    const dtype = tensor.dtype as 'float32' | 'int32';
     const data = await tensor.data();
+    if (dtype === 'float32') {
+      const bad = firstNonFinite(data as Float32Array);
+      if (bad >= 0) throw new NonFiniteWeightsError(path, name, bad, (data as Float32Array)[bad]!);
+    }
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
     entries.push({ name, shape: tensor.shape, dtype, offset, length: bytes.byteLength });
     chunks.push(bytes);
+    hash.update(bytes);
     offset += bytes.byteLength;
   }
-  const header: Header = { format: MAGIC_FORMAT, version: 1, step: state.step, extra: state.extra ?? {}, entries };
+  const header: Header = {
+    format: MAGIC_FORMAT, version: VERSION, step: state.step, extra: state.extra ?? {}, entries,
+    checksum: { algorithm: 'sha256', payload: hash.digest('hex') },
+  };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const lengthBytes = Buffer.alloc(4);
   lengthBytes.writeUInt32LE(headerBytes.length, 0);
+  if (keep > 1) rotate(path, keep);
   writeFileAtomic(path, Buffer.concat([lengthBytes, headerBytes, ...chunks]));
 }
 
-/** Read a checkpoint file's header and raw arrays (no tensors made). */
+/** Index of the first NaN/±Infinity in `a`, or -1. */
+function firstNonFinite(a: Float32Array): number {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (v - v !== 0) return i; // NaN - NaN and Inf - Inf are NaN; finite - itself is 0
+  }
+  return -1;
+}
+
+/**
+ * Shift the kept generations one back (path.{k} → path.{k+1}, the oldest beyond `keep` dropped) and make
+ * path.1 the current `path` — a hard link (a copy where links are not supported), so `path` itself stays in
+ * place, complete, until writeFileAtomic replaces it.
+ */
+function rotate(path: string, keep: number): void {
+  if (!existsSync(path)) return;
+  rmSync(checkpointGeneration(path, keep - 1), { force: true });
+  for (let k = keep - 2; k >= 1; k--) {
+    const from = checkpointGeneration(path, k);
+    if (existsSync(from)) renameSync(from, checkpointGeneration(path, k + 1));
+  }
+  const previous = checkpointGeneration(path, 1);
+  rmSync(previous, { force: true });
+  try {
+    linkSync(path, previous);
+  } catch {
+    copyFileSync(path, previous);
+  }
+}
+
+const warnedUnverified = new Set<string>();
+
+/** Read a checkpoint file's header and raw arrays (no tensors made); validates every entry and the checksum. */
 export function readCheckpoint(path: string): { step: number; extra: Record<string, unknown>; arrays: Map<string, { shape: number[]; data: Float32Array | Int32Array }> } {
   check(existsSync(path), 'readCheckpoint', 'path', 'an existing checkpoint file', path, 'train first, or pass resume: false');
   const buf = readFileSync(path);
-  const fail = (why: string) => new Error(`readCheckpoint: ${path} is not a valid reprlab checkpoint (${why}). Fix: delete it and train again, or restore it from a backup.`);
+  const fail = (problem: string, entry?: string) => new CheckpointError(path, problem, entry);
   if (buf.length < 4) throw fail('file shorter than its header');
   const hlen = buf.readUInt32LE(0);
   if (4 + hlen > buf.length) throw fail('truncated header');
-  let header: Header;
+  let parsed: unknown;
   try {
-    header = JSON.parse(buf.subarray(4, 4 + hlen).toString('utf8')) as Header;
+    parsed = JSON.parse(buf.subarray(4, 4 + hlen).toString('utf8'));
   } catch {
     throw fail('header is not JSON');
   }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw fail('header is not a JSON object');
+  const header = parsed as Partial<Header>;
   if (header.format !== MAGIC_FORMAT) throw fail(`format '${String(header.format)}'`);
+  if (header.version !== 1 && header.version !== 2)
+    throw new CheckpointError(path, `version ${String(header.version)}, this reprlab reads versions 1 and 2`, undefined, 'update reprlab, or train again');
+  if (!Number.isInteger(header.step) || header.step! < 0) throw fail(`'step' must be a non-negative integer (got ${JSON.stringify(header.step)})`);
+  if (header.extra !== undefined && (header.extra === null || typeof header.extra !== 'object' || Array.isArray(header.extra))) throw fail("'extra' must be an object");
+  if (!Array.isArray(header.entries)) throw fail(`'entries' must be an array (got ${header.entries === undefined ? 'none' : typeof header.entries})`);
   const base = 4 + hlen;
+  const payloadLength = buf.length - base;
+  const seen = new Set<string>();
+  header.entries.forEach((raw: unknown, index) => validateEntry(raw, index, payloadLength, seen, fail));
+
+  const payload = buf.subarray(base);
+  if (header.version === 2) {
+    const c = header.checksum;
+    if (!c || c.algorithm !== 'sha256' || typeof c.payload !== 'string') throw fail("a version-2 header needs 'checksum': { algorithm: 'sha256', payload: <hex> }");
+    const actual = createHash('sha256').update(payload).digest('hex');
+    if (actual !== c.payload) throw fail(`payload checksum mismatch: sha256 ${actual.slice(0, 12)}… but the header says ${c.payload.slice(0, 12)}… (the weights were altered or damaged after saving)`);
+  } else if (!warnedUnverified.has(path)) {
+    warnedUnverified.add(path);
+    console.warn(`readCheckpoint: ${path} is a version-1 checkpoint (no checksum): its entries were validated but its payload cannot be verified. The next save writes version 2 with a checksum.`);
+  }
   const arrays = new Map<string, { shape: number[]; data: Float32Array | Int32Array }>();
-  for (const e of header.entries) {
-    if (base + e.offset + e.length > buf.length) throw fail(`truncated data for ${e.name}`);
+  for (const e of header.entries as Entry[]) {
     const bytes = buf.buffer.slice(buf.byteOffset + base + e.offset, buf.byteOffset + base + e.offset + e.length);
     arrays.set(e.name, { shape: e.shape, data: e.dtype === 'int32' ? new Int32Array(bytes) : new Float32Array(bytes) });
   }
-  return { step: header.step, extra: header.extra, arrays };
+  return { step: header.step!, extra: header.extra ?? {}, arrays };
+}
+
+/** Check one header entry: name, dtype, shape, offset and length against the payload. */
+function validateEntry(raw: unknown, index: number, payloadLength: number, seen: Set<string>, fail: (problem: string, entry?: string) => Error): void {
+  if (raw === null || typeof raw !== 'object') throw fail('not an object { name, shape, dtype, offset, length }', `#${index}`);
+  const e = raw as Partial<Entry>;
+  if (typeof e.name !== 'string' || e.name === '') throw fail(`'name' must be a non-empty string (got ${JSON.stringify(e.name)})`, `#${index}`);
+  const id = `#${index} '${e.name}'`;
+  if (seen.has(e.name)) throw fail('appears twice', id);
+  seen.add(e.name);
+  if (typeof e.dtype !== 'string' || !(e.dtype in DTYPES)) throw fail(`unknown dtype ${JSON.stringify(e.dtype)} (expected 'float32' or 'int32')`, id);
+  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) throw fail(`'shape' must be an array of non-negative integers (got ${JSON.stringify(e.shape)})`, id);
+  if (!Number.isInteger(e.offset) || e.offset! < 0) throw fail(`'offset' must be an integer >= 0 (got ${JSON.stringify(e.offset)})`, id);
+  const expected = e.shape.reduce((a, b) => a * b, 1) * DTYPES[e.dtype]!;
+  if (e.length !== expected) throw fail(`'length' is ${JSON.stringify(e.length)} bytes but shape [${e.shape.join(', ')}] of ${e.dtype} needs ${expected}`, id);
+  if (e.offset! + e.length > payloadLength) throw fail(`bytes ${e.offset}..${e.offset! + e.length} lie beyond the payload's ${payloadLength} bytes (truncated file)`, id);
 }
 
 /**

@@ -9,6 +9,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { check } from '../util/errors.js';
 import { BatchStream, type ImageSource } from './batches.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { checkLabelValues, type LabelRules } from '../util/labels.js';
 import { type ProgressLike, trainLoop, type TrainResult } from './loop.js';
 import { ProgressBar } from '../viz/progress.js';
 
@@ -23,6 +24,29 @@ export interface Trainable {
   state?: Record<string, tf.Variable>;
   /** One optimisation step on a batch x [N,H,W,C] in [0,1] (labels y for supervised methods); returns the loss. */
   step(x: tf.Tensor4D, i: number, y: tf.Tensor1D): tf.Scalar | Promise<tf.Scalar>;
+  /**
+   * What the step needs of the labels (e.g. `{ numClasses: 10 }` for a classifier): `fit` checks the whole
+   * data set's labels once before the first step — they are a JS array on the CPU, so this costs no GPU read —
+   * instead of each step reading its batch's labels back from the device.
+   */
+  labels?: LabelRules;
+}
+
+let progressByDefault = true;
+
+/**
+ * Whether `fit` (and the learners built on it) show a progress bar when the options do not say (default true).
+ * The test suite turns it off once (test/setup.ts); a notebook or script passes `progress: false` per call.
+ */
+export function setDefaultProgress(enabled: boolean): void {
+  check(typeof enabled === 'boolean', 'setDefaultProgress', 'enabled', 'true or false', enabled);
+  progressByDefault = enabled;
+}
+
+/** The progress option resolved: the given one, else a ProgressBar labelled `label` (unless turned off by default). */
+export function resolveProgress(given: ProgressLike | false | undefined, total: number, label: string): ProgressLike | false {
+  if (given !== undefined) return given;
+  return progressByDefault ? new ProgressBar({ total, label }) : false;
 }
 
 export interface FitOptions {
@@ -30,11 +54,16 @@ export interface FitOptions {
   batchSize: number;
   /** Seed of the batch order (default 0). */
   seed?: number;
-  /** Progress display; default: a lib/viz ProgressBar labelled with the method's name (none under vitest); `false` for none. */
+  /** Progress display; default: a lib/viz ProgressBar labelled with the method's name (see setDefaultProgress); `false` for none. */
   progress?: ProgressLike | false;
   /** Save a checkpoint here (atomically) every `checkpointEvery` steps and at the end. */
   checkpointPath?: string;
   checkpointEvery?: number;
+  /**
+   * How many checkpoints to keep (default 2): `checkpointPath` (the newest) and `checkpointPath.1` (the one
+   * before), ... `checkpointPath.{K-1}`. Resume reads `checkpointPath`; rename an older one to go back further.
+   */
+  keepCheckpoints?: number;
   /** Continue from `checkpointPath` if it exists (default true when a path is given). */
   resume?: boolean;
   logEvery?: number;
@@ -43,7 +72,11 @@ export interface FitOptions {
 
 export async function fit(method: Trainable, data: ImageSource, o: FitOptions): Promise<TrainResult> {
   check(method && typeof method.step === 'function', 'fit', 'method', 'an object with models, optimizer and step()', method);
+  check(o !== null && typeof o === 'object', 'fit', 'options', 'an object { steps, batchSize, ... }', o);
   const stream = new BatchStream(data, o.batchSize, o.seed ?? 0);
+  if (method.labels) checkLabelValues('fit', 'data.labels', data.labels, method.labels, `the labels of the training set for '${method.name}'`);
+  const keep = o.keepCheckpoints ?? 2;
+  check(Number.isInteger(keep) && keep >= 1, 'fit', 'keepCheckpoints', 'an integer >= 1', keep);
   let startStep = 0;
   let history: number[] = [];
   const ckptState = () => ({ models: method.models, optimizer: method.optimizer, tensors: method.state });
@@ -58,10 +91,10 @@ export async function fit(method: Trainable, data: ImageSource, o: FitOptions): 
     history,
     logEvery: o.logEvery,
     onLog: o.onLog,
-    progress: o.progress ?? (process.env.VITEST ? false : new ProgressBar({ total: o.steps, label: method.name })),
+    progress: resolveProgress(o.progress, o.steps, method.name),
     checkpointEvery: o.checkpointEvery ?? 0,
     checkpoint: o.checkpointPath
-      ? (next, losses) => saveCheckpoint(o.checkpointPath!, { step: next, ...ckptState(), extra: { method: method.name, losses } })
+      ? (next, losses) => saveCheckpoint(o.checkpointPath!, { step: next, ...ckptState(), extra: { method: method.name, losses } }, { keep })
       : undefined,
     step: async (i) => {
       const { x, y } = stream.batch(i);

@@ -3,3 +3,4 @@ export * from './fit.js';
 export * from './batches.js';
 export * from './checkpoint.js';
 export * from './optimizers.js';
+export * from './diverged.js';

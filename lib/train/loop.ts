@@ -2,9 +2,16 @@
  * The shared training loop every method uses: runs `step` for a number of steps, reads the losses back to the
  * CPU only every `logEvery` steps (each read is a GPU sync point), shows a progress bar, saves checkpoints
  * every `checkpointEvery` steps and resumes from one.
+ *
+ * Divergence: the per-step losses since the last read are kept as scalar tensors; every `logEvery` steps they are
+ * stacked into one small tensor and read in one go (one GPU sync per `logEvery` steps, none extra). When a value
+ * is NaN or ±Infinity the loop shows it on the progress bar and throws a {@link NonFiniteLossError} naming the
+ * first non-finite step and the last finite loss; no checkpoint is written after that step (a checkpoint is only
+ * written right after a read that found every loss finite, and `saveCheckpoint` refuses non-finite weights).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../util/errors.js';
+import { NonFiniteLossError } from './diverged.js';
 
 /** What the loop needs from a progress display (lib/viz's ProgressBar implements it). */
 export interface ProgressLike {
@@ -30,7 +37,11 @@ export interface TrainLoopOptions {
   checkpointEvery?: number;
   /** A progress display, `false` for none, or `true`/undefined for the default (needs `makeProgress`). */
   progress?: ProgressLike | false;
-  /** Stop early (e.g. when the loss is NaN): return true to stop. Default: stop on a non-finite loss. */
+  /**
+   * Stop early on a finite loss (e.g. a target reached): return true to stop, the result's status is then
+   * 'stopped'. Checked at each read (every `logEvery` steps). A non-finite loss never reaches it: it throws a
+   * {@link NonFiniteLossError}.
+   */
   stopWhen?: (loss: number, step: number) => boolean;
 }
 
@@ -41,7 +52,7 @@ export interface TrainResult {
   stepsRun: number;
   seconds: number;
   stepsPerSecond: number;
-  /** Why the loop ended: 'done' or 'stopped' (stopWhen fired, e.g. the loss diverged). */
+  /** Why the loop ended: 'done' or 'stopped' (`stopWhen` fired). A diverged loss throws instead. */
   status: 'done' | 'stopped';
 }
 
@@ -50,24 +61,47 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainResult> {
   check(Number.isInteger(steps) && steps >= 0, 'trainLoop', 'steps', 'a non-negative integer', steps);
   check(Number.isInteger(startStep) && startStep >= 0 && startStep <= steps, 'trainLoop', 'startStep', `an integer in [0, steps=${steps}]`, startStep);
   check(Number.isInteger(logEvery) && logEvery > 0, 'trainLoop', 'logEvery', 'a positive integer', logEvery);
-  const stopWhen = o.stopWhen ?? ((loss: number) => !Number.isFinite(loss));
+  const stopWhen = o.stopWhen;
   const losses = (o.history ?? []).slice(0, startStep);
   const pending: { step: number; loss: tf.Scalar }[] = [];
   const t0 = performance.now();
   let status: TrainResult['status'] = 'done';
   let i = startStep;
 
+  /** The last finite loss before `step` (this run's or the resumed history's). */
+  const lastFiniteBefore = (step: number): { step: number; loss: number } | undefined => {
+    for (let s = step - 1; s >= 0; s--) if (typeof losses[s] === 'number' && Number.isFinite(losses[s])) return { step: s, loss: losses[s]! };
+    return undefined;
+  };
+
+  /** Read the pending losses (one stacked read), record them; throws at the first non-finite one. */
   const flush = async (): Promise<boolean> => {
-    let stop = false;
-    for (const p of pending) {
-      const value = (await p.loss.data())[0]!;
-      p.loss.dispose();
-      losses[p.step] = value;
-      if (progress) progress.update(p.step + 1, { loss: value });
-      if (o.onLog) await o.onLog({ step: p.step, loss: value });
-      if (stopWhen(value, p.step)) stop = true;
+    if (pending.length === 0) return false;
+    const batch = pending.splice(0, pending.length);
+    let values: Float32Array;
+    try {
+      const stacked = tf.tidy(() => tf.concat(batch.map((p) => tf.reshape(p.loss, [1]))));
+      try {
+        values = (await stacked.data()) as Float32Array;
+      } finally {
+        stacked.dispose();
+      }
+    } finally {
+      tf.dispose(batch.map((p) => p.loss));
     }
-    pending.length = 0;
+    let stop = false;
+    for (let k = 0; k < batch.length; k++) {
+      const s = batch[k]!.step;
+      const value = values[k]!;
+      if (!Number.isFinite(value)) {
+        if (progress) progress.update(s + 1, { loss: value });
+        throw new NonFiniteLossError('trainLoop', s, value, lastFiniteBefore(s));
+      }
+      losses[s] = value;
+      if (progress) progress.update(s + 1, { loss: value });
+      if (o.onLog) await o.onLog({ step: s, loss: value });
+      if (stopWhen && stopWhen(value, s)) stop = true;
+    }
     return stop;
   };
 

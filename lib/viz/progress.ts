@@ -5,7 +5,8 @@
  *
  * `update(step, { loss, ...metrics })` after step `step` (1-based, out of `total`); `done()` ends the line and
  * returns a summary. The loss is shown smoothed (bias-corrected exponential moving average), other metrics as
- * their last value; speed counts steps since the first update.
+ * their last value; speed counts steps since the first update. A non-finite loss (NaN, ±Infinity) is shown as it
+ * is — `loss NaN` — until a finite one follows: the bar never keeps showing the last good value of a diverged run.
  *
  * Where it writes:
  * - a tslab notebook or a terminal (TTY): one line rewritten in place with `\r` (Jupyter collapses carriage
@@ -72,6 +73,8 @@ export class ProgressBar {
   private metrics: Record<string, number> = {};
   private ema = 0;
   private emaNorm = 0;
+  /** The last reported loss when it was not finite (shown instead of the average). */
+  private nonFiniteLoss: number | undefined;
   private lastDraw = -Infinity;
   private lastLen = 0;
   private drawn = false;
@@ -106,6 +109,7 @@ export class ProgressBar {
     for (const [k, v] of Object.entries(metrics)) {
       if (typeof v !== 'number') continue;
       this.metrics[k] = v;
+      if (k === 'loss') this.nonFiniteLoss = Number.isFinite(v) ? undefined : v;
       if (k === 'loss' && Number.isFinite(v)) {
         const w = this.o.smoothing ?? 0.9;
         this.ema = w * this.ema + (1 - w) * v;
@@ -124,8 +128,9 @@ export class ProgressBar {
     if (!this.drawn || t - this.lastDraw >= (this.o.every ?? 0.5) * 1000 || step >= this.total) this.draw(t);
   }
 
-  /** Smoothed loss (NaN before any loss was reported). */
+  /** Smoothed loss (NaN before any loss was reported; the raw value when the last one reported was not finite). */
   get loss(): number {
+    if (this.nonFiniteLoss !== undefined) return this.nonFiniteLoss;
     return this.emaNorm > 0 ? this.ema / this.emaNorm : (this.metrics.loss ?? NaN);
   }
 
@@ -145,7 +150,7 @@ export class ProgressBar {
       if (this.mode === 'log') this.writeLine(this.finished);
       return this.finished;
     }
-    const loss = Number.isFinite(this.loss) ? `, loss ${formatNumber(this.loss)}` : '';
+    const loss = Number.isFinite(this.loss) || this.nonFiniteLoss !== undefined ? `, loss ${formatNumber(this.loss)}` : '';
     const others = Object.entries(this.metrics)
       .filter(([k]) => k !== 'loss')
       .map(([k, v]) => `, ${k} ${formatNumber(v)}`)

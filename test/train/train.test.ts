@@ -64,9 +64,9 @@ describe('trainLoop / fit', () => {
     expect(res.status).toBe('done');
   });
 
-  it('stops on a non-finite loss', async () => {
+  it('stopWhen ends the run early with status stopped', async () => {
     let i = 0;
-    const res = await trainLoop({ steps: 10, logEvery: 1, step: () => tf.scalar(i++ === 3 ? NaN : 1) });
+    const res = await trainLoop({ steps: 10, logEvery: 1, step: () => tf.scalar(i++ === 3 ? 0.5 : 1), stopWhen: (loss) => loss < 0.6 });
     expect(res.status).toBe('stopped');
     expect(res.stepsRun).toBe(4);
   });

@@ -3,13 +3,15 @@
  * as a tensor or as a JS array, row-wise distances and the same/different-label masks of a batch.
  *
  * Labels: every loss accepts `tf.Tensor1D` (int32) or a JS array (`Int32Array`, `number[]`). A JS array is checked
- * in full (integers, range, a batch that has positives and negatives) because it can be read synchronously; a
- * tensor is only checked for shape and dtype, since lib code never reads tensors synchronously (webgpu cannot).
- * Training code reads its (small) label batch with `await y.data()` and passes the array to get the full checks.
+ * in full (integers, range [0, numClasses) where the loss knows C, a batch that has positives and negatives). A
+ * tensor is checked for shape and dtype, and in full too when its values are in host memory (lib/util `hostLabels`:
+ * always on the cpu backend; on webgpu while not yet uploaded) — a loss never reads labels back from the GPU, which
+ * would add a sync per step. `metricLearner`'s step and `train` pass JS labels, so they are always checked in full.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { type DistanceName, l2Normalize, pairwiseDistance } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
+import { hostLabels } from '../../util/labels.js';
 
 export type Labels = tf.Tensor1D | Int32Array | ArrayLike<number>;
 
@@ -43,13 +45,15 @@ export function checkPositive(where: string, value: unknown, arg: string, hint?:
 
 /**
  * Check labels for a batch of `n` rows; with `numClasses`, values must lie in [0, numClasses). Returns the labels as
- * an int32 tensor (a new tensor for a JS array: call inside tf.tidy or dispose it) and, for a JS array, the values.
+ * an int32 tensor (a new tensor for a JS array: call inside tf.tidy or dispose it) and the values when they were
+ * checked (a JS array, or a tensor whose values are in host memory).
  */
 export function labelTensor(where: string, labels: Labels, n: number, numClasses?: number): { tensor: tf.Tensor1D; values?: Int32Array } {
   if (isTensor(labels)) {
     check(labels.rank === 1 && labels.shape[0] === n, where, 'labels', `a tensor [${n}] (one label per row)`, labels);
     check(labels.dtype === 'int32', where, 'labels', 'an int32 tensor', labels, "cast with tf.cast(labels, 'int32') or pass an Int32Array");
-    return { tensor: labels };
+    const host = hostLabels(labels); // checked in full when that costs no GPU read
+    return { tensor: labels, values: host ? labelValues(where, host, n, numClasses) : undefined };
   }
   const values = labelValues(where, labels, n, numClasses);
   return { tensor: tf.tensor1d(values, 'int32'), values };
@@ -83,7 +87,7 @@ export function batchClassStats(values: Int32Array): { classes: number; withPosi
 
 /**
  * The batch must have a positive (two examples of one class) and a negative (two classes): the condition of every
- * pair/triplet loss. Checked only for JS labels.
+ * pair/triplet loss. Checked when the values are known (JS labels, or a tensor in host memory: see labelTensor).
  */
 export function checkPairsPossible(where: string, values: Int32Array | undefined): void {
   if (!values) return;

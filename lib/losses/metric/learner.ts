@@ -24,11 +24,12 @@ import type { Trainable } from '../../train/fit.js';
 import { type ProgressLike, trainLoop, type TrainResult } from '../../train/loop.js';
 import { makeOptimizer } from '../../train/optimizers.js';
 import { check } from '../../util/errors.js';
-import { ProgressBar } from '../../viz/progress.js';
+import { checkLabelValues, readLabels } from '../../util/labels.js';
+import { resolveProgress } from '../../train/fit.js';
 import { type Margin, softmaxCrossEntropy } from './angular.js';
 import { arcFaceLoss } from './arcface.js';
 import { centerLoss, makeCenters, updateCenters } from './center.js';
-import { isTensor, labelTensor, type Labels } from './common.js';
+import { labelTensor, type Labels } from './common.js';
 import { cosFaceLoss } from './cosface.js';
 import { onlineTripletLoss, type OnlineTripletStrategy } from './online-triplet.js';
 import { batchPairLoss } from './pair.js';
@@ -97,7 +98,11 @@ export interface MetricLearner extends Trainable {
   options: Readonly<MetricLearnerOptions>;
   /** The training loss on a batch (BatchNorm in training mode), no update. Caller disposes. */
   loss(x: tf.Tensor4D, y: Labels): tf.Scalar;
-  /** One update on a batch; reads the labels (async) so they are checked in full. Returns the loss. */
+  /**
+   * One update on a batch. Labels are checked in full here, once per batch (range for the losses with a head, a
+   * positive and a negative pair for 'pair'/'triplet'): a JS array as is, a tensor with one small read
+   * (lib/util `readLabels`; none when its values are still in host memory). Returns the loss.
+   */
   step(x: tf.Tensor4D, i: number, y: tf.Tensor1D | Labels): Promise<tf.Scalar>;
   /** `steps` updates on K×M class-balanced batches of `data`. */
   train(data: ImageSource, o: MetricTrainOptions): Promise<TrainResult>;
@@ -163,7 +168,7 @@ export function metricLearner(options: MetricLearnerOptions): MetricLearner {
     options: Object.freeze({ ...options }),
     loss: (x, y) => lossOf(x, y),
     async step(x, _i, y) {
-      const labels = isTensor(y) ? new Int32Array((await y.data()) as Int32Array) : y;
+      const labels = await readLabels('metricLearner.step', 'y', y, { numClasses: head === 'none' ? undefined : numClasses, pairs: name === 'pair' || name === 'triplet' }, x.shape[0]);
       let feats: tf.Tensor2D | undefined;
       const loss = optimizer.minimize(() => lossOf(x, labels, centers ? (e) => (feats = e) : undefined), true, vars()) as tf.Scalar;
       if (centers && feats) {
@@ -177,10 +182,12 @@ export function metricLearner(options: MetricLearnerOptions): MetricLearner {
     },
     async train(data, o) {
       check(o !== null && typeof o === 'object' && Number.isInteger(o.steps) && o.steps > 0, 'metricLearner.train', 'steps', 'a positive integer', o?.steps);
+      // The whole set's labels once (a JS array: no GPU read); each batch's again in step (also a JS array).
+      if (numClasses !== undefined) checkLabelValues('metricLearner.train', 'data.labels', data.labels, { numClasses }, 'the training set');
       const present = new Set(data.labels).size;
       const { classesPerBatch = Math.min(8, present), perClass = 4, seed: batchSeed = seed } = o;
       const batches = classBalancedBatches(data.labels, { classesPerBatch, perClass, seed: batchSeed, numBatches: o.steps });
-      const progress = o.progress === undefined ? new ProgressBar({ total: o.steps, label: name }) : o.progress;
+      const progress = resolveProgress(o.progress, o.steps, name);
       return trainLoop({
         steps: o.steps,
         logEvery: o.logEvery,
@@ -189,7 +196,7 @@ export function metricLearner(options: MetricLearnerOptions): MetricLearner {
         step: async (i) => {
           const { x, y } = gather(data, batches[i]!);
           try {
-            return await learner.step(x, i, y);
+            return await learner.step(x, i, Int32Array.from(batches[i]!, (j) => data.labels[j]!));
           } finally {
             x.dispose();
             y.dispose();
