@@ -110,7 +110,7 @@ function processAlive(pid: number): boolean {
 function explain(target: string, err: unknown, action: string): unknown {
   const e = err as NodeJS.ErrnoException;
   if (!e || typeof e.code !== 'string') return err;
-  const at = typeof e.path === 'string' ? e.path : target;
+  const at = typeof e.path === 'string' && !TMP.test(basename(e.path)) ? e.path : target; // our temporary file stands for the target
   const reasons: Record<string, [string, string]> = {
     EEXIST: [`${at} exists and is not a folder, so it cannot hold ${basename(target)}`, `choose a path whose folders are folders (${at} is a file), or move that file away`],
     ENOTDIR: [`a part of ${at} is a file, not a folder`, 'choose a path whose folders are folders, or move that file away'],
