@@ -74,7 +74,7 @@ export async function fit(method: Trainable, data: ImageSource, o: FitOptions): 
   check(method && typeof method.step === 'function', 'fit', 'method', 'an object with models, optimizer and step()', method);
   check(o !== null && typeof o === 'object', 'fit', 'options', 'an object { steps, batchSize, ... }', o);
   const stream = new BatchStream(data, o.batchSize, o.seed ?? 0);
-  if (method.labels) checkLabelValues('fit', 'data.labels', data.labels, method.labels, `the labels of the training set for '${method.name}'`);
+  if (method.labels) checkLabelValues('fit', 'data.labels', data.labels, method.labels, 'the training set');
   const keep = o.keepCheckpoints ?? 2;
   check(Number.isInteger(keep) && keep >= 1, 'fit', 'keepCheckpoints', 'an integer >= 1', keep);
   let startStep = 0;
