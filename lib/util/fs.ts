@@ -41,7 +41,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
-    throw explain(path, err, 'create the folder');
+    throw explainWriteError(path, err, 'create the folder');
   }
   removeStaleTemporaries(dir, started);
   const tmp = join(dir, `.${basename(path)}.reprlab-tmp-${process.pid}-${started}-${randomBytes(4).toString('hex')}`);
@@ -58,7 +58,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   } catch (err) {
     if (fd !== undefined) closeSync(fd);
     rmSync(tmp, { force: true });
-    throw explain(path, err, 'write the file');
+    throw explainWriteError(path, err, 'write the file');
   }
 }
 
@@ -106,8 +106,11 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** A clear error for a failed mkdir/open/write/rename (other errors are returned unchanged). */
-function explain(target: string, err: unknown, action: string): unknown {
+/**
+ * A clear {@link FileWriteError} for a failed mkdir/open/write/rename of `target` (errors without a known code are
+ * returned unchanged). `action` says what was being done ('create the folder', 'write the file').
+ */
+export function explainWriteError(target: string, err: unknown, action: string): unknown {
   const e = err as NodeJS.ErrnoException;
   if (!e || typeof e.code !== 'string') return err;
   const at = typeof e.path === 'string' && !TMP.test(basename(e.path)) ? e.path : target; // our temporary file stands for the target

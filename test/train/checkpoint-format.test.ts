@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import { mlpEncoder } from '../../lib/models/index.js';
 import { CheckpointError, loadCheckpoint, makeOptimizer, readCheckpoint, saveCheckpoint } from '../../lib/train/index.js';
-import { FileWriteError, removeStaleTemporaries, writeFileAtomic } from '../../lib/util/fs.js';
+import { explainWriteError, FileWriteError, removeStaleTemporaries, writeFileAtomic } from '../../lib/util/fs.js';
 import { useBackend } from '../helpers.js';
 
 beforeAll(() => useBackend('cpu'));
@@ -153,8 +153,24 @@ describe('writeFileAtomic: path errors and stale temporaries', () => {
     expect(errorOf(() => writeFileAtomic(dir, 'x')).message).toBe(`writeFileAtomic: cannot write ${dir}: ${dir} is a folder (EISDIR). Fix: give a file name inside it, e.g. ${join(dir, 'run.ckpt')}.`);
   });
 
-  it('a folder without write permission', () => {
-    if (process.getuid?.() === 0) return; // root writes anywhere: no EACCES to provoke
+  it('no permission, a read-only disk, a full disk: the system error named with the path and the fix', () => {
+    const sys = (code: string, path?: string) => Object.assign(new Error(`${code}: raw`), { code, path });
+    expect((explainWriteError('/srv/x/run.ckpt', sys('EACCES', '/srv/x'), 'create the folder') as Error).message).toBe(
+      'writeFileAtomic: cannot write /srv/x/run.ckpt: no permission to create the folder at /srv/x (EACCES). ' +
+        'Fix: choose a folder you can write to (e.g. under your home directory or ./checkpoints), or fix its permissions.',
+    );
+    expect((explainWriteError('/mnt/ro/a.json', sys('EROFS', '/mnt/ro/.a.json.reprlab-tmp-1-2-ab'), 'write the file') as Error).message).toBe(
+      'writeFileAtomic: cannot write /mnt/ro/a.json: /mnt/ro/a.json is on a read-only file system (EROFS). Fix: choose a folder on a writable disk.',
+    );
+    expect((explainWriteError('/d/a', sys('ENOSPC'), 'write the file') as Error).message).toBe(
+      'writeFileAtomic: cannot write /d/a: the disk is full (ENOSPC). Fix: free some space or write to another disk; the previous file, if any, is unchanged.',
+    );
+    const other = new TypeError('not a system error');
+    expect(explainWriteError('/d/a', other, 'write the file')).toBe(other);
+  });
+
+  it('a folder without write permission (as a user that is not root)', () => {
+    if (process.getuid?.() === 0) return; // root writes anywhere: no EACCES to provoke (the mapping is tested above)
     const dir = mkdtempSync(join(tmpdir(), 'reprlab-ro-'));
     chmodSync(dir, 0o500);
     try {

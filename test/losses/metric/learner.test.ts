@@ -59,7 +59,7 @@ describe('metricLearner', () => {
     expect(() => metricLearner({ loss: 'arcface', inputShape: [8, 8, 1] })).toThrow(/'numClasses'/);
     const l = metricLearner({ loss: 'cosface', inputShape: [8, 8, 1], numClasses: 2, widths: [4], embeddingDim: 4 });
     const x = tf.zeros([2, 8, 8, 1]) as tf.Tensor4D;
-    await expect(l.step(x, 0, tf.tensor1d([0, 3], 'int32'))).rejects.toThrow(/'labels'.*numClasses=2/);
+    await expect(l.step(x, 0, tf.tensor1d([0, 3], 'int32'))).rejects.toThrow(/metricLearner.step: argument 'y'.*numClasses=2/);
     const t = metricLearner({ loss: 'triplet', inputShape: [8, 8, 1], widths: [4], embeddingDim: 4 });
     await expect(t.step(x, 0, tf.tensor1d([0, 1], 'int32'))).rejects.toThrow(/positives/);
     x.dispose();

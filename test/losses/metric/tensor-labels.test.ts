@@ -47,7 +47,7 @@ describe('labels given as tensors are checked like JS labels (values in host mem
 
   it('hostLabels reads the cpu backend without a copy; readLabels checks and returns an Int32Array', async () => {
     const y = tf.tensor1d([1, 0, 1], 'int32');
-    expect([...hostLabels(y)!]).toEqual([1, 0, 1]);
+    expect(Array.from(hostLabels(y)!)).toEqual([1, 0, 1]);
     expect([...(await readLabels('f', 'y', y, { numClasses: 2, pairs: true }, 3))]).toEqual([1, 0, 1]);
     await expect(readLabels('f', 'y', y, {}, 4)).rejects.toThrow("f: argument 'y' must be a tensor [4] (one label per row) (got a int32 tensor of shape [3]).");
     await expect(readLabels('f', 'y', [0, 1.5], {})).rejects.toThrow("f: argument 'y' must be non-negative integers (got \"1.5 at index 1\").");
