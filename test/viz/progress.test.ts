@@ -86,6 +86,24 @@ describe('ProgressBar', () => {
     expect(bar.rate).toBe(10);
   });
 
+  it('shows a non-finite loss as it is (NaN), not the last smoothed value; a finite one afterwards resumes the average', () => {
+    const f = fake();
+    const bar = new ProgressBar({ total: 10, label: 'run', stream: f.stream, now: f.now, mode: 'tty', every: 0, smoothing: 0.5 });
+    bar.update(1, { loss: 2 });
+    bar.update(2, { loss: 2 });
+    expect(bar.loss).toBeCloseTo(2, 10);
+    bar.update(3, { loss: NaN });
+    expect(bar.loss).toBeNaN();
+    expect(f.out.at(-1)).toMatch(/^\rrun  3\/10 \[.*\]  30% loss NaN \|/);
+    bar.update(4, { loss: Infinity });
+    expect(f.out.at(-1)).toContain('loss Infinity');
+    expect(bar.done()).toMatch(/^run: 4\/10 steps in .*, loss Infinity$/);
+    const g = new ProgressBar({ total: 3, stream: f.stream, now: f.now, mode: 'silent', smoothing: 0 });
+    g.update(1, { loss: NaN });
+    g.update(2, { loss: 1.5 });
+    expect(g.loss).toBe(1.5);
+  });
+
   it('reports a run with no steps', () => {
     const f = fake();
     expect(new ProgressBar({ total: 5, label: 'x', stream: f.stream, now: f.now, mode: 'tty' }).done()).toBe('x: no steps run');
