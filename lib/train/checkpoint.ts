@@ -61,7 +61,8 @@ interface Header {
 const MAGIC_FORMAT = 'reprlab-checkpoint';
 const VERSION = 2;
 const DTYPES: Record<string, number> = { float32: 4, int32: 4 };
-const RESTORE_FIX = 'delete it and train again (fit with resume: false), or restore it from a backup; fit keeps the previous checkpoint as <path>.1 (option keepCheckpoints)';
+const restoreFix = (path: string) =>
+  `delete it and train again (fit with resume: false), or restore it from a backup; fit keeps the previous checkpoint as ${path}.1 (option keepCheckpoints): rename it to ${path} to resume from it`;
 
 /** A checkpoint file that cannot be read back: names the file, the entry (when one is at fault) and the fix. */
 export class CheckpointError extends Error {
@@ -69,7 +70,7 @@ export class CheckpointError extends Error {
     readonly path: string,
     readonly problem: string,
     readonly entry?: string,
-    readonly fix: string = RESTORE_FIX,
+    readonly fix: string = restoreFix(path),
   ) {
     super(`readCheckpoint: ${path} is not a valid reprlab checkpoint (${entry !== undefined ? `entry ${entry}: ` : ''}${problem}). Fix: ${fix}.`);
     this.name = 'CheckpointError';

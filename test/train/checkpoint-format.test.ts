@@ -12,7 +12,8 @@ import { useBackend } from '../helpers.js';
 beforeAll(() => useBackend('cpu'));
 afterEach(() => vi.restoreAllMocks());
 
-const FIX = 'Fix: delete it and train again (fit with resume: false), or restore it from a backup; fit keeps the previous checkpoint as <path>.1 (option keepCheckpoints).';
+const fix = (path: string) =>
+  `Fix: delete it and train again (fit with resume: false), or restore it from a backup; fit keeps the previous checkpoint as ${path}.1 (option keepCheckpoints): rename it to ${path} to resume from it.`;
 
 function model(seed = 0) {
   return mlpEncoder({ inputShape: [2, 2, 1], hidden: [3], outputDim: 2, seed });
@@ -63,14 +64,14 @@ describe('checkpoint format: every entry validated, the payload checksummed', ()
     write(path, header, payload);
     const err = errorOf(() => readCheckpoint(path));
     expect(err).toBeInstanceOf(CheckpointError);
-    expect(err.message).toBe(`readCheckpoint: ${path} is not a valid reprlab checkpoint (entry #1 'model/m/1': 'offset' must be an integer >= 0 (got -4)). ${FIX}`);
+    expect(err.message).toBe(`readCheckpoint: ${path} is not a valid reprlab checkpoint (entry #1 'model/m/1': 'offset' must be an integer >= 0 (got -4)). ${fix(path)}`);
   });
 
   it('missing entries', async () => {
     const { path, header, payload } = await saved();
     delete (header as Record<string, unknown>).entries;
     write(path, header, payload);
-    expect(errorOf(() => readCheckpoint(path)).message).toBe(`readCheckpoint: ${path} is not a valid reprlab checkpoint ('entries' must be an array (got none)). ${FIX}`);
+    expect(errorOf(() => readCheckpoint(path)).message).toBe(`readCheckpoint: ${path} is not a valid reprlab checkpoint ('entries' must be an array (got none)). ${fix(path)}`);
   });
 
   it('an odd byte length (not product(shape) × 4)', async () => {
@@ -79,7 +80,7 @@ describe('checkpoint format: every entry validated, the payload checksummed', ()
     e.length = (e.length as number) - 1;
     write(path, header, payload);
     expect(errorOf(() => readCheckpoint(path)).message).toBe(
-      `readCheckpoint: ${path} is not a valid reprlab checkpoint (entry #0 'model/m/0': 'length' is 47 bytes but shape [4, 3] of float32 needs 48). ${FIX}`,
+      `readCheckpoint: ${path} is not a valid reprlab checkpoint (entry #0 'model/m/0': 'length' is 47 bytes but shape [4, 3] of float32 needs 48). ${fix(path)}`,
     );
   });
 
@@ -87,10 +88,10 @@ describe('checkpoint format: every entry validated, the payload checksummed', ()
     const { path, header, payload } = await saved();
     header.entries[0]!.dtype = 'float64';
     write(path, header, payload);
-    expect(errorOf(() => readCheckpoint(path)).message).toContain(`(entry #0 'model/m/0': unknown dtype "float64" (expected 'float32' or 'int32')). ${FIX}`);
+    expect(errorOf(() => readCheckpoint(path)).message).toContain(`(entry #0 'model/m/0': unknown dtype "float64" (expected 'float32' or 'int32')). ${fix(path)}`);
     header.entries[0]!.dtype = 'float32';
     write(path, header, payload.subarray(0, 50));
-    expect(errorOf(() => readCheckpoint(path)).message).toContain(`(entry #1 'model/m/1': bytes 48..60 lie beyond the payload's 50 bytes (truncated file)). ${FIX}`);
+    expect(errorOf(() => readCheckpoint(path)).message).toContain(`(entry #1 'model/m/1': bytes 48..60 lie beyond the payload's 50 bytes (truncated file)). ${fix(path)}`);
   });
 
   it('a payload of 0xff bytes fails the checksum instead of loading NaN weights', async () => {
@@ -100,7 +101,7 @@ describe('checkpoint format: every entry validated, the payload checksummed', ()
     const err = errorOf(() => readCheckpoint(path));
     expect(err).toBeInstanceOf(CheckpointError);
     expect(err.message).toMatch(new RegExp(`^readCheckpoint: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a valid reprlab checkpoint \\(payload checksum mismatch: sha256 [0-9a-f]{12}… but the header says ${digest.slice(0, 12)}… \\(the weights were altered or damaged after saving\\)\\)\\. `));
-    expect(err.message.endsWith(FIX)).toBe(true);
+    expect(err.message.endsWith(fix(path))).toBe(true);
     const m = model(5);
     const before = await m.weights[0]!.read().data();
     await expect(loadCheckpoint(path, { models: { m } })).rejects.toThrow(/payload checksum mismatch/);
@@ -112,7 +113,7 @@ describe('checkpoint format: every entry validated, the payload checksummed', ()
     delete (header as Record<string, unknown>).checksum;
     write(path, header, payload);
     expect(errorOf(() => readCheckpoint(path)).message).toBe(
-      `readCheckpoint: ${path} is not a valid reprlab checkpoint (a version-2 header needs 'checksum': { algorithm: 'sha256', payload: <hex> }). ${FIX}`,
+      `readCheckpoint: ${path} is not a valid reprlab checkpoint (a version-2 header needs 'checksum': { algorithm: 'sha256', payload: <hex> }). ${fix(path)}`,
     );
   });
 
