@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeNotebook } from '../../lib/notebook/assign/index.js';
+import { writeNotebook } from '../../grader/index.js';
 import { tinyAssignment } from './fixture.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -1,8 +1,8 @@
 /** A tiny assignment (no tfjs, runs in seconds) and submission builders for the grader tests. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Cell, NbgraderMeta, Notebook } from '../../lib/notebook/assign/index.js';
-import { writeNotebook } from '../../lib/notebook/assign/index.js';
+import type { Cell, NbgraderMeta, Notebook } from '../../grader/index.js';
+import { writeNotebook } from '../../grader/index.js';
 
 const meta = (grade_id: string, o: Partial<NbgraderMeta>): Cell['metadata'] => ({
   nbgrader: { grade_id, grade: false, solution: false, locked: false, schema_version: 3, ...o } as NbgraderMeta,

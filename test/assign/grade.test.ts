@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gradeAll, makeStudentVersion, readNotebook, sha256, sourceOf, writeNotebook, type GradeResult } from '../../lib/notebook/assign/index.js';
+import { gradeAll, makeStudentVersion, readNotebook, sha256, sourceOf, writeNotebook, type GradeResult } from '../../grader/index.js';
 import { jupyterMissing } from './kernel.js';
 import { tinyAssignment, withSource, writeSubmission } from './fixture.js';
 

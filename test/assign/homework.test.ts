@@ -15,7 +15,7 @@ import {
   writeNotebook,
   assignmentName,
   type GradeResult,
-} from '../../lib/notebook/assign/index.js';
+} from '../../grader/index.js';
 import { jupyterMissing } from './kernel.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -18,7 +18,7 @@ import {
   validateSource,
   writeNotebook,
   type Notebook,
-} from '../../lib/notebook/assign/index.js';
+} from '../../grader/index.js';
 import { answer, md, tests, tinyAssignment, withSource } from './fixture.js';
 
 const byId = (nb: Notebook, id: string) => nb.cells.find((c) => c.metadata.nbgrader?.grade_id === id)!;
