@@ -60,9 +60,12 @@ const isLink = (p: string) => {
   }
 };
 
+/** The bubblewrap binary: `bwrap` on the PATH, or REPRLAB_BWRAP (another install, or a test of the refusal). */
+export const bwrapBinary = (): string => process.env.REPRLAB_BWRAP || 'bwrap';
+
 /** The bwrap command line (up to and including `--`); the kernel command follows it. */
 export function bwrapArgs(spec: SandboxSpec): string[] {
-  const a: string[] = ['bwrap', '--unshare-user', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try'];
+  const a: string[] = [bwrapBinary(), '--unshare-user', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try'];
   a.push('--uid', String(SANDBOX_UID), '--gid', String(SANDBOX_UID), '--hostname', 'sandbox', '--die-with-parent', '--new-session', '--disable-userns', '--cap-drop', 'ALL');
   a.push('--ro-bind', '/usr', '/usr');
   for (const d of ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32']) {
@@ -132,9 +135,9 @@ export interface SandboxProbe {
 
 /** Start a trivial sandbox with the same options: tells whether grading can run sandboxed here. */
 export function probeSandbox(root: string, socketDir: string): SandboxProbe {
-  const which = spawnSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8' });
+  const which = spawnSync('/bin/sh', ['-c', 'command -v "$1"', 'sh', bwrapBinary()], { encoding: 'utf8' });
   if (which.status !== 0) {
-    return { ok: false, reason: 'bubblewrap (bwrap) is not installed. Fix: bash scripts/setup-system.sh (or apt-get install bubblewrap)' };
+    return { ok: false, reason: `bubblewrap (${bwrapBinary()}) is not installed. Fix: bash scripts/setup-system.sh (or apt-get install bubblewrap)` };
   }
   const args = bwrapArgs({ root, socketDir, env: { PATH: '/usr/bin:/bin' }, limits: { ...DEFAULT_LIMITS, cpuSeconds: 10 } });
   const r = spawnSync(args[0]!, [...args.slice(1), '/bin/true'], {
