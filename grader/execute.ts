@@ -30,6 +30,8 @@ export interface ExecutionReport {
   sandbox: string;
   /** The last part of what the kernel process printed (diagnostics only). */
   kernelOutput: string;
+  /** The sandbox's own cgroup: 'v1', 'v2', or '' where the host did not let us make one (rlimits only). */
+  cgroup: string;
 }
 
 /** What the supervisor sends for one code cell: `role` 'test' cells must end with its marker to count. */
@@ -151,6 +153,7 @@ export async function executeForGrading(nb: Notebook, cells: PlannedCell[], o: E
       env: {},
       uid: asRoot ? SANDBOX_UID : null,
       gid: asRoot ? SANDBOX_UID : null,
+      cgroup: { memoryBytes: (limits.memoryMb + 2 * limits.diskMb) * 1024 * 1024, pids: limits.processes },
     };
   } else {
     symlinkSync(join(root, 'node_modules'), join(priv.work, 'node_modules'), 'dir');
@@ -165,6 +168,7 @@ export async function executeForGrading(nb: Notebook, cells: PlannedCell[], o: E
       env: kernelEnv({ mode, backend: o.backend, home: priv.work }),
       uid: null,
       gid: null,
+      cgroup: null,
     };
   }
   Object.assign(plan, { notebook: serializeNotebook(nb), cells, output, timeout, cellTimeout: Math.min(o.cellTimeout ?? timeout, timeout), startupTimeout });
@@ -204,7 +208,7 @@ export async function executeForGrading(nb: Notebook, cells: PlannedCell[], o: E
     });
     const seconds = (Date.now() - t0) / 1000;
     const last = stdout.trim().split('\n').at(-1) ?? '';
-    let raw: { status: ExecutionReport['status']; message: string; cells: Record<string, CellRun>; sandbox: string; kernelOutput: string } | undefined;
+    let raw: { status: ExecutionReport['status']; message: string; cells: Record<string, CellRun>; sandbox: string; kernelOutput: string; cgroup?: string } | undefined;
     try {
       raw = JSON.parse(last);
     } catch {
@@ -214,10 +218,10 @@ export async function executeForGrading(nb: Notebook, cells: PlannedCell[], o: E
     if (!raw || killedHard) {
       const hint = /No module named/.test(stderr) ? ' Fix: install jupyter-client for /usr/bin/python3 (bash scripts/setup-system.sh).' : '';
       const why = killedHard ? `the supervisor passed the hard time limit (${hardLimit} s) and was killed with its sandbox` : `the supervisor failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}.${hint}`;
-      return { report: { status: killedHard ? 'timeout' : 'error', message: why, cells: new Map(), seconds, sandbox: sandboxed ? 'bwrap' : 'none', kernelOutput: '' }, executed };
+      return { report: { status: killedHard ? 'timeout' : 'error', message: why, cells: new Map(), seconds, sandbox: sandboxed ? 'bwrap' : 'none', kernelOutput: '', cgroup: '' }, executed };
     }
     const cellsRun = new Map<number, CellRun>(Object.entries(raw.cells ?? {}).map(([k, v]) => [Number(k), v]));
-    return { report: { status: raw.status, message: raw.message ?? '', cells: cellsRun, seconds, sandbox: raw.sandbox, kernelOutput: raw.kernelOutput ?? '' }, executed };
+    return { report: { status: raw.status, message: raw.message ?? '', cells: cellsRun, seconds, sandbox: raw.sandbox, kernelOutput: raw.kernelOutput ?? '', cgroup: raw.cgroup ?? '' }, executed };
   } finally {
     rmSync(priv.dir, { recursive: true, force: true });
   }

@@ -57,6 +57,8 @@ export interface GradeResult {
   mode: string;
   /** How the code ran: 'bwrap' (sandboxed) or 'none' (--unsafe-no-sandbox); '' when nothing ran. */
   sandbox: string;
+  /** The sandbox's own cgroup ('v1', 'v2') or '' (rlimits only). */
+  cgroup?: string;
   /** What the cache compares: hash of submission, instructor source, grader version and grading settings. */
   cacheKey: string;
 }
@@ -306,6 +308,7 @@ export async function gradeSubmission(a: Assignment, student: string, bytes: Buf
       submission: '',
       sourceSha256: a.sourceSha256,
       sandbox: run.sandbox,
+      cgroup: run.cgroup,
       ...base,
     },
   };

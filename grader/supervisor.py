@@ -13,13 +13,14 @@ the cells to send, in order (hidden tests included, each sent only when its turn
 - interrupts a cell over its limit (SIGINT to the kernel through a pidfd taken at start-up, never a pid from a
   file); a kernel that does not answer the interrupt (a busy loop in a timer) is killed, like one past the
   notebook's limit; a kernel that dies is reported with the cell it died in;
+- puts the sandbox into its own cgroup where the host allows (memory and process limits for the whole tree);
 - kills the whole sandbox at the end (the kernel is bwrap's grandchild in its own pid namespace: killing bwrap ends
   every process in it, detached or not);
 - writes the executed notebook to the plan's `output` (a folder the sandbox cannot see) and prints the report as
   the last line of its stdout (the kernel's own output goes to a separate pipe and is kept only as a tail).
 
 Report: {"status": "ok"|"timeout"|"crashed"|"error", "message": str, "seconds": float, "sandbox": str,
-         "kernelOutput": str, "cells": {"<index>": {"status": "ok"|"error"|"timeout"|"not-run", "seconds": float,
+         "cgroup": ""|"v1"|"v2", "kernelOutput": str, "cells": {"<index>": {"status": "ok"|"error"|"timeout"|"not-run", "seconds": float,
          "error": str}}}
 """
 import json
@@ -70,14 +71,95 @@ def children_of(pid):
         return []
 
 
+class Cgroups:
+    """A cgroup per sandbox where the host lets us make one (v2, or v1 memory + pids): a memory limit for the
+    whole tree (rlimits are per process), a process limit, and a list of every process in it to kill at the end."""
+
+    def __init__(self, memory_bytes, pids):
+        self.dirs = []
+        self.version = ""
+        name = f"reprlab-grade-{secrets.token_hex(6)}"
+        try:
+            with open("/proc/self/cgroup") as f:
+                mine = dict((line.split(":", 2)[1], line.split(":", 2)[2].strip()) for line in f if line.count(":") >= 2)
+            if os.path.exists("/sys/fs/cgroup/cgroup.controllers") and "" in mine:
+                d = os.path.join("/sys/fs/cgroup" + mine[""].rstrip("/"), name)
+                os.mkdir(d)
+                self.dirs.append(d)
+                self._write(d, "memory.max", memory_bytes)
+                self._write(d, "pids.max", pids)
+                self.version = "v2"
+            else:
+                for ctrl, file, value in (("memory", "memory.limit_in_bytes", memory_bytes), ("pids", "pids.max", pids)):
+                    base = "/sys/fs/cgroup/" + ctrl
+                    if not os.path.isdir(base) or ctrl not in mine:
+                        raise OSError(f"no {ctrl} cgroup")
+                    d = os.path.join(base + mine[ctrl].rstrip("/"), name)
+                    os.mkdir(d)
+                    self.dirs.append(d)
+                    self._write(d, file, value)
+                self.version = "v1"
+        except OSError:
+            self.remove()
+            self.dirs = []
+            self.version = ""
+
+    @staticmethod
+    def _write(d, file, value):
+        with open(os.path.join(d, file), "w") as f:
+            f.write(str(value))
+
+    def enter(self):
+        """Called in the child before it becomes bwrap: everything it starts stays in the cgroups."""
+        for d in self.dirs:
+            self._write(d, "cgroup.procs", os.getpid())
+
+    def kill(self):
+        for d in self.dirs:
+            try:
+                if os.path.exists(os.path.join(d, "cgroup.kill")):
+                    self._write(d, "cgroup.kill", 1)
+                with open(os.path.join(d, "cgroup.procs")) as f:
+                    for pid in f.read().split():
+                        try:
+                            os.kill(int(pid), signal.SIGKILL)
+                        except OSError:
+                            pass
+            except OSError:
+                pass
+
+    def remove(self):
+        for d in self.dirs:
+            for _ in range(50):
+                try:
+                    os.rmdir(d)
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    self.kill()
+                    time.sleep(0.1)
+
+
 class Sandbox:
     """The kernel's process tree: started here, found through /proc of our own child, killed as a whole."""
 
     def __init__(self, plan, connection_inside):
         argv = [a.replace("{connection_file}", connection_inside) for a in plan["sandboxArgv"] + plan["kernelArgv"]]
-        kw = {}
-        if plan.get("uid") is not None:
-            kw = {"user": plan["uid"], "group": plan["gid"], "extra_groups": []}
+        limits = plan.get("cgroup")
+        self.cgroups = Cgroups(limits["memoryBytes"], limits["pids"]) if limits else Cgroups.__new__(Cgroups)
+        if not limits:
+            self.cgroups.dirs, self.cgroups.version = [], ""
+        uid, gid, cgroups = plan.get("uid"), plan.get("gid"), self.cgroups
+
+        def enter_and_drop():
+            cgroups.enter()
+            if uid is not None:
+                os.setgroups([])
+                os.setgid(gid)
+                os.setuid(uid)
+
+        kw = {"preexec_fn": enter_and_drop}
         self.sandboxed = bool(plan["sandboxArgv"])
         self.proc = subprocess.Popen(
             argv,
@@ -135,11 +217,13 @@ class Sandbox:
                 pass
 
     def kill(self):
-        """Kill the whole tree: bwrap's init dies with bwrap (--die-with-parent), and with it its pid namespace."""
+        """Kill the whole tree: bwrap's init dies with bwrap (--die-with-parent), and with it its pid namespace;
+        whatever is left in the cgroup is killed too."""
         try:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except OSError:
             pass
+        self.cgroups.kill()
         try:
             self.proc.kill()
         except OSError:
@@ -148,6 +232,7 @@ class Sandbox:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        self.cgroups.remove()
         if self.kernel_fd is not None:
             os.close(self.kernel_fd)
             self.kernel_fd = None
@@ -405,6 +490,7 @@ class Supervisor:
         if self.sandbox is not None:
             self.sandbox.kill()
             self.report["kernelOutput"] = self.sandbox.tail()
+            self.report["cgroup"] = self.sandbox.cgroups.version
         self.report["seconds"] = round(time.monotonic() - self.t0, 3)
         atomic_write(self.plan["output"], nbformat.writes(self.nb))
 

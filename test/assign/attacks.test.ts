@@ -1,16 +1,15 @@
 // Hostile submissions (issue 13), graded in one batch in sandboxes next to two honest ones: each attack ends graded
 // correctly or flagged, the honest rows are exactly what they should be, and nothing outside the sandbox changes.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gradeAll, makeStudentVersion, readNotebook, sha256, sourceOf, writeNotebook, type GradeResult } from '../../grader/index.js';
-import { jupyterMissing } from './kernel.js';
+import { graderMissing } from './kernel.js';
 import { helperAssignment, withSource, writeSubmission } from './fixture.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const missing = jupyterMissing() ?? (spawnSync('/bin/sh', ['-c', 'command -v bwrap']).status === 0 ? undefined : 'bubblewrap is not installed (bash scripts/setup-system.sh)');
+const missing = graderMissing();
 
 function hashTree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -103,7 +102,7 @@ describe.skipIf(!!missing)(`attacks on the grader${missing ? ` (skipped: ${missi
       "import * as path from 'path';",
       "const nm = fs.realpathSync('node_modules');",
       'const seen: Record<string, string> = {};',
-      `for (const p of [path.join(nm, '..', 'notebooks', 'homework'), path.join(nm, '..', 'grader'), path.join(nm, '..', 'test'), ${J(src)}, ${J(subs)}, ${J(out)}, '/root', '/work', '/home']) { try { seen[p] = 'LISTED ' + fs.readdirSync(p).join(','); } catch (e: any) { seen[p] = e.code; } }`,
+      `for (const p of [path.join(nm, '..'), path.join(nm, '..', 'notebooks', 'homework'), path.join(nm, '..', 'grader'), path.join(nm, '..', 'test'), ${J(src)}, ${J(subs)}, ${J(out)}, '/root', '/work', '/home']) { try { seen[p] = 'LISTED ' + fs.readdirSync(p).join(','); } catch (e: any) { seen[p] = e.code; } }`,
       "console.log('SPY ' + JSON.stringify({ seen, env: Object.keys(process.env).sort() }));",
       stubDouble,
     ].join('\n'), "function square(x: number): number { throw new Error('not implemented: square'); }"));
@@ -160,9 +159,11 @@ describe.skipIf(!!missing)(`attacks on the grader${missing ? ` (skipped: ${missi
     const spy = JSON.parse(printed(out, 'spy', 'double').match(/SPY (.*)/)![1]!) as { seen: Record<string, string>; env: string[] };
     for (const [p, v] of Object.entries(spy.seen)) {
       if (p === '/home') expect(v).toBe('LISTED student');
+      else if (p === ROOT) expect(v).toBe('LISTED data,dist,node_modules,package.json'); // the project: only what notebooks import
+      else if (ROOT.startsWith(p + '/')) expect(v, p).toBe(`LISTED ${ROOT.slice(p.length + 1).split('/')[0]}`); // the folders leading to it
       else expect(v, p).toMatch(/^(ENOENT|EACCES)$/);
     }
-    expect(spy.env).toEqual(['HOME', 'LANG', 'PATH', 'REPRLAB_GRADING', 'REPRLAB_MODE', 'TMPDIR']);
+    expect(spy.env).toEqual(['HOME', 'LANG', 'PATH', 'PWD', 'REPRLAB_GRADING', 'REPRLAB_MODE', 'TMPDIR']); // PWD: bwrap's --chdir
     expect(r('spy').score).toBe(0);
     // 5. the tests ran the instructor's helper; the redefinition is flagged
     expect(r('red')).toMatchObject({ score: 0, tampered: true });
