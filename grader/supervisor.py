@@ -454,8 +454,8 @@ class Supervisor:
                 entry["status"] = "timeout"
                 entry["error"] = (f"cell timed out after {limit:.0f} s and the kernel did not answer the interrupt; it was stopped\n" + err)[-4000:]
                 self.stop_rest(cells[pos + 1:], f"not run: the kernel stopped answering in cell {i}")
-                why = "the notebook's time limit" if limit < p["cellTimeout"] else "a cell's time limit"
-                self.finish("timeout", f"{why} ran out in cell {i} and the kernel did not answer the interrupt (a busy loop, e.g. in a timer); it was stopped")
+                why = "the notebook's time limit" if limit < p["cellTimeout"] else f"the cell time limit ({limit:.0f} s)"
+                self.finish("timeout", f"{why} ran out and the kernel did not answer the interrupt (a busy loop, e.g. in a timer); it was stopped")
                 return
             else:  # died
                 entry["status"] = "error"

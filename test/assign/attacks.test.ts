@@ -108,6 +108,8 @@ describe.skipIf(!!missing)(`attacks on the grader${missing ? ` (skipped: ${missi
     ].join('\n'), "function square(x: number): number { throw new Error('not implemented: square'); }"));
     // 5. redefine the test helper, with wrong answers
     writeSubmission(subs, 'red', 'tiny', answer(released, 'function assertEq(actual: number, expected: number, what: string): void {}\nfunction double(x: number): number { return 0; }', 'function square(x: number): number { return 0; }'));
+    // 5b. silence the output channel the end markers travel on: tests cannot count, and the row says so
+    writeSubmission(subs, 'mut', 'tiny', answer(released, `console.log = () => {};\n${goodDouble}`));
     // 6. a symbolic link to the instructor's source
     mkdirSync(join(subs, 'sym'), { recursive: true });
     symlinkSync(join(src, 'tiny.ipynb'), join(subs, 'sym', 'tiny.ipynb'));
@@ -169,6 +171,9 @@ describe.skipIf(!!missing)(`attacks on the grader${missing ? ` (skipped: ${missi
     expect(r('red')).toMatchObject({ score: 0, tampered: true });
     expect(kinds('red')).toContain('shadowed-helper');
     expect(r('red').message).toMatch(/redeclares 'assertEq'/);
+    expect(r('mut')).toMatchObject({ status: 'crashed', score: 0 });
+    expect(r('mut').cells.find((g) => g.gradeId === 'test_double')!.message).toMatch(/ended without the grader's end marker/);
+    expect(r('mut').message).toMatch(/end marker/);
     // 6. the symbolic link is refused with a clear row
     expect(r('sym')).toMatchObject({ status: 'refused', score: 0 });
     expect(r('sym').message).toMatch(/symbolic link.*hand in the \.ipynb file itself/);
@@ -190,5 +195,13 @@ describe.skipIf(!!missing)(`attacks on the grader${missing ? ` (skipped: ${missi
     expect(again.results.map((x) => [x.student, x.score])).toEqual([['ada', 5], ['bob', 5]]);
     expect(lines.slice(-2).every((l) => /unchanged since/.test(l))).toBe(true);
     expect(sourceOf(readNotebook(join(out, 'tiny', 'ada', 'graded.ipynb')).cells[3]!)).toContain('hidden: double(-3)');
+
+    // --unsafe-no-sandbox: same grades, every row marked
+    const unsafeOut = join(root, 'grades-unsafe');
+    const unsafe = await gradeAll({ submissionsDir: subs, sourceDir: src, outDir: unsafeOut, timeout: 60, cellTimeout: 8, students: ['bob'], unsafeNoSandbox: true });
+    expect(unsafe.sandbox).toBe('none');
+    expect(unsafe.results[0]).toMatchObject({ student: 'bob', status: 'graded', score: 5, sandbox: 'none', tampered: false });
+    expect(unsafe.results[0]!.flags.map((f) => f.kind)).toEqual(['unsandboxed']);
+    expect(readFileSync(join(unsafeOut, 'tiny', 'gradebook.csv'), 'utf8')).toMatch(/^bob,graded,5,5,0,6,2,3,0,no,none \(unsafe\),unsandboxed,/m);
   }, 600_000);
 });
