@@ -31,7 +31,7 @@ describe.skipIf(!built)(`npm run assignments / grade arguments${built ? '' : ' (
     expect(run('assignments.mjs', ['--source', join(dir, 'src'), '--release', join(dir, 'rel'), 'nope'])).toMatchObject({ status: 2, stderr: expect.stringMatching(/names' must be assignment names in .* \(tiny\)/) });
   });
 
-  it('grade: refuses to run when the sandbox cannot start (exit 3, the reason and the fix), unless --unsafe-no-sandbox', () => {
+  it('grade: refuses to run when the sandbox cannot start (exit 3, the reason and the fix; --unsafe-no-sandbox is tested in attacks.test.ts)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'reprlab-cli-'));
     writeNotebook(join(dir, 'src', 'tiny.ipynb'), tinyAssignment());
     writeSubmission(join(dir, 'subs'), 'ada', 'tiny', tinyAssignment());
