@@ -1,7 +1,7 @@
 /**
  * Finding and staging submissions: `submissions/<student>/<assignment>.ipynb`, checked with lstat (symbolic links,
- * devices, pipes and sockets are refused, each with a row that says why) and copied into a private staging folder
- * before any notebook runs, so that nothing a kernel does (or a change to the submissions folder while grading)
+ * devices, pipes and sockets are refused, each with a row that says why) and read into the grader's memory before
+ * any notebook runs (the sandboxes never see the submissions folder), so that nothing a kernel does (or a change to the submissions folder while grading)
  * can change what is graded. Files are opened with O_NOFOLLOW and checked again on the open descriptor.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync } from 'node:fs';
