@@ -9,7 +9,7 @@ Writes release/<name>/<name>.ipynb for each instructor notebook (solutions repla
 The instructor notebooks are only read.`;
 const args = parseArgs(process.argv.slice(2), { source: { type: 'string', default: 'notebooks/homework' }, release: { type: 'string', default: 'release' }, 'no-build': { type: 'flag' } }, usage);
 if (!args['no-build']) await build('assignments');
-const { releaseAll } = await importBuilt('notebook/assign/index.js');
+const { releaseAll } = await importBuilt('../dist-grader/grader/index.js');
 let results;
 try {
   results = releaseAll({ sourceDir: args.source, releaseDir: args.release, names: args._.map((n) => n.replace(/\.ipynb$/, '')) });

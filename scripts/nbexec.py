@@ -1,5 +1,5 @@
-"""Helpers shared by execute_notebook.py and execute-graded.py (both run by Debian's /usr/bin/python3 and import
-this module from their own folder)."""
+"""Helpers for execute_notebook.py (run by Debian's /usr/bin/python3, which imports this module from its own folder).
+The grader's supervisor (grader/supervisor.py) does not use it."""
 import os
 
 

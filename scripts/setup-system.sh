@@ -10,7 +10,7 @@ set -euo pipefail
 [ "${REPRLAB_SKIP_SYSTEM:-0}" = 1 ] && { echo "setup-system: skipped (REPRLAB_SKIP_SYSTEM=1)"; exit 0; }
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 base_pkgs=(jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook
-           dataset-fashion-mnist chromium poppler-utils xz-utils)
+           dataset-fashion-mnist chromium poppler-utils xz-utils bubblewrap)
 bp_pkgs=(mesa-vulkan-drivers libvulkan1)
 missing=()
 for p in "${base_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -1,8 +1,8 @@
 /** A tiny assignment (no tfjs, runs in seconds) and submission builders for the grader tests. */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Cell, NbgraderMeta, Notebook } from '../../lib/notebook/assign/index.js';
-import { writeNotebook } from '../../lib/notebook/assign/index.js';
+import type { Cell, NbgraderMeta, Notebook } from '../../grader/index.js';
+import { writeNotebook } from '../../grader/index.js';
 
 const meta = (grade_id: string, o: Partial<NbgraderMeta>): Cell['metadata'] => ({
   nbgrader: { grade_id, grade: false, solution: false, locked: false, schema_version: 3, ...o } as NbgraderMeta,
@@ -54,4 +54,17 @@ export function withSource(nb: Notebook, gradeId: string, source: string): Noteb
   if (!cell) throw new Error(`no cell ${gradeId}`);
   cell.source = source;
   return copy;
+}
+
+/**
+ * The tiny assignment with a test helper (`assertEq`, declared in a read-only cell) that the test cells use:
+ * what a student would try to redefine.
+ */
+export function helperAssignment(): Notebook {
+  const nb = tinyAssignment();
+  const setup = nb.cells.find((c) => c.metadata.nbgrader?.grade_id === 'setup')!;
+  setup.source = 'const offset = (x: number): number => x + 0;\nfunction assertEq(actual: number, expected: number, what: string): void {\n  if (actual !== expected) throw new Error(`${what}: expected ${expected}, got ${actual}`);\n}';
+  nb.cells.find((c) => c.metadata.nbgrader?.grade_id === 'test_double')!.source = "assertEq(double(2), 4, 'double(2)');\n// BEGIN HIDDEN TESTS\nassertEq(double(-3), -6, 'hidden: double(-3)');\n// END HIDDEN TESTS";
+  nb.cells.find((c) => c.metadata.nbgrader?.grade_id === 'test_square')!.source = "assertEq(square(3), 9, 'square(3)');";
+  return nb;
 }

@@ -1,13 +1,13 @@
-// The autograder end to end on a tiny assignment (no tfjs): real tslab kernel through nbclient.
+// The autograder end to end on a tiny assignment (no tfjs): real tslab kernels in sandboxes, driven by the supervisor.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gradeAll, makeStudentVersion, readNotebook, sha256, sourceOf, writeNotebook, type GradeResult } from '../../lib/notebook/assign/index.js';
-import { jupyterMissing } from './kernel.js';
+import { gradeAll, makeStudentVersion, readNotebook, sha256, sourceOf, writeNotebook, type GradeResult } from '../../grader/index.js';
+import { graderMissing } from './kernel.js';
 import { tinyAssignment, withSource, writeSubmission } from './fixture.js';
 
-const missing = jupyterMissing();
+const missing = graderMissing();
 
 function hashTree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -91,9 +91,9 @@ describe.skipIf(!!missing)(`grader on a tiny assignment${missing ? ` (skipped: $
     expect(graded.cells.some((cell) => sourceOf(cell).includes('hidden: double(-3)'))).toBe(true);
     expect(readFileSync(join(out, 'tiny', 'bob', 'submitted.ipynb'))).toEqual(readFileSync(join(subs, 'bob', 'tiny.ipynb')));
     const csv = readFileSync(join(out, 'tiny', 'gradebook.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('student,status,score,max_auto,pending_manual,max_total,test_double,test_square,why,tampered,flags,errors');
-    expect(csv.find((l) => l.startsWith('ada,'))).toMatch(/^ada,graded,5,5,1,6,2,3,manual,no,/);
-    expect(csv.find((l) => l.startsWith('eve,'))).toMatch(/^eve,graded,3,5,0,6,0,3,0,yes,edited-locked-cell:test_double/);
+    expect(csv[0]).toBe('student,status,score,max_auto,pending_manual,max_total,test_double,test_square,why,tampered,sandbox,flags,errors');
+    expect(csv.find((l) => l.startsWith('ada,'))).toMatch(/^ada,graded,5,5,1,6,2,3,manual,no,bwrap,identical-to-solution,/);
+    expect(csv.find((l) => l.startsWith('eve,'))).toMatch(/^eve,graded,3,5,0,6,0,3,0,yes,bwrap,edited-locked-cell:test_double/);
     expect(csv.find((l) => l.startsWith('hal,'))).toMatch(/^hal,missing,0/);
     expect(csv.find((l) => l.startsWith('bob,'))).toMatch(/test_double: Error: not implemented: double \| test_square: Error: not implemented: square/);
     expect(readFileSync(join(out, 'gradebook.csv'), 'utf8')).toMatch(/carl,tiny,crashed,2,5/);

@@ -15,8 +15,8 @@ import {
   writeNotebook,
   assignmentName,
   type GradeResult,
-} from '../../lib/notebook/assign/index.js';
-import { jupyterMissing } from './kernel.js';
+} from '../../grader/index.js';
+import { graderMissing } from './kernel.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SOURCES = join(ROOT, 'notebooks', 'homework');
@@ -59,7 +59,7 @@ describe('homework sources', () => {
   }
 });
 
-const missing = jupyterMissing();
+const missing = graderMissing();
 
 describe.skipIf(!!missing)(`grading the homework${missing ? ` (skipped: ${missing})` : ''}`, () => {
   it('instructor versions score full marks, untouched student versions score zero, without grader errors', async () => {

@@ -18,7 +18,7 @@ import {
   validateSource,
   writeNotebook,
   type Notebook,
-} from '../../lib/notebook/assign/index.js';
+} from '../../grader/index.js';
 import { answer, md, tests, tinyAssignment, withSource } from './fixture.js';
 
 const byId = (nb: Notebook, id: string) => nb.cells.find((c) => c.metadata.nbgrader?.grade_id === id)!;
@@ -136,7 +136,7 @@ describe('merging a submission with the instructor version', () => {
     const sub = withSource(released, 'why', 'Because x² has a positive second derivative.');
     const m = mergeSubmission(grading, released, sub);
     const idx = (id: string) => m.cells.findIndex((c) => c.gradeId === id);
-    const run = { status: 'ok' as const, message: '', seconds: 1, cells: new Map([[idx('test_double'), { status: 'ok' as const, seconds: 0, error: '' }], [idx('test_square'), { status: 'error' as const, seconds: 0, error: 'Error: not implemented: square' }]]) };
+    const run = { status: 'ok' as const, message: '', seconds: 1, sandbox: 'bwrap', kernelOutput: '', cgroup: '', cells: new Map([[idx('test_double'), { status: 'ok' as const, seconds: 0, error: '' }], [idx('test_square'), { status: 'error' as const, seconds: 0, error: 'Error: not implemented: square' }]]) };
     const g = scoreCells(a, m, run);
     expect(g.map((c) => [c.gradeId, c.status, c.score])).toEqual([['test_double', 'passed', 2], ['test_square', 'failed', 0], ['why', 'manual', null]]);
     expect(g[2]!.answer).toMatch(/second derivative/);

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../scripts/handouts/export.mjs';
-import { makeStudentVersion, readNotebook, writeNotebook } from '../../lib/notebook/assign/index.js';
+import { makeStudentVersion, readNotebook, writeNotebook } from '../../grader/index.js';
 import { chromiumMissing, jupyterServerMissing, PYTHON } from './env.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -10,7 +10,7 @@
  * student version keeps every signature and still type-checks. A solution cell without delimiters is replaced
  * whole. Hidden-test regions are removed with their delimiters.
  */
-import { ArgumentError } from '../../util/errors.js';
+import { ArgumentError } from '../lib/util/errors.js';
 
 const DELIM = /^(\s*)(?:\/\/+|#+|<!--|\/\*)\s*(BEGIN|END)\s+(SOLUTION|HIDDEN TESTS)\b\s*(?:-->|\*\/)?\s*$/;
 

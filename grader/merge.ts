@@ -13,7 +13,20 @@
 import { computeChecksum, isLocked, isSolution, nbgraderOf } from './cells.js';
 import { type Cell, type Notebook, cloneNotebook, sourceOf } from './notebook.js';
 
-export type FlagKind = 'edited-locked-cell' | 'deleted-locked-cell' | 'deleted-answer-cell' | 'duplicate-cell' | 'unknown-grade-id' | 'changed-cell-type' | 'reordered-cells';
+export type FlagKind =
+  | 'edited-locked-cell'
+  | 'deleted-locked-cell'
+  | 'deleted-answer-cell'
+  | 'duplicate-cell'
+  | 'unknown-grade-id'
+  | 'changed-cell-type'
+  | 'reordered-cells'
+  /** a student cell redeclares a name of the instructor's locked cells that the tests use (grade.ts) */
+  | 'shadowed-helper'
+  /** every answer is the instructor's solution verbatim (grade.ts) */
+  | 'identical-to-solution'
+  /** graded with --unsafe-no-sandbox */
+  | 'unsandboxed';
 
 export interface Flag {
   kind: FlagKind;
@@ -37,9 +50,9 @@ export interface MergeResult {
   unchangedManualAnswers: Set<string>;
 }
 
-/** True when the only tampering flags are harmless (extra/duplicate/reordered cells). */
+/** Tampering: a locked cell edited or deleted, or a helper the tests use redeclared (other flags are reported only). */
 export function isTampered(flags: Flag[]): boolean {
-  return flags.some((f) => f.kind === 'edited-locked-cell' || f.kind === 'deleted-locked-cell');
+  return flags.some((f) => f.kind === 'edited-locked-cell' || f.kind === 'deleted-locked-cell' || f.kind === 'shadowed-helper');
 }
 
 /**

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ArgumentError, check } from '../../util/errors.js';
-import { writeFileAtomic } from '../../util/fs.js';
+import { ArgumentError, check } from '../lib/util/errors.js';
+import { writeFileAtomic } from '../lib/util/fs.js';
 
 /** nbgrader's cell metadata (schema version 3). */
 export interface NbgraderMeta {

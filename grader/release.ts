@@ -6,8 +6,8 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { ArgumentError, check } from '../../util/errors.js';
-import { writeJsonAtomic } from '../../util/fs.js';
+import { ArgumentError, check } from '../lib/util/errors.js';
+import { writeJsonAtomic } from '../lib/util/fs.js';
 import { cellKind, computeChecksum, isGrade, isLocked, isSolution, nbgraderOf, pointsOf, type CellKind } from './cells.js';
 import { type Cell, type Notebook, cloneNotebook, readNotebook, serializeNotebook, sha256, sourceOf, writeNotebook } from './notebook.js';
 import { clearHiddenTests, clearSolutions, hasRegions, revealHiddenTests } from './regions.js';
