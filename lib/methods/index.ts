@@ -1,6 +1,7 @@
 export * from './common.js';
 export * from './simclr.js';
 export * from './moco.js';
+export * from './shuffle-bn.js';
 export * from './rotation.js';
 export * from './colorization.js';
 export * from './inpainting.js';
