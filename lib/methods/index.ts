@@ -12,6 +12,7 @@ export * from './simsiam.js';
 export * from './barlow-twins.js';
 export * from './vicreg.js';
 export * from './dino.js';
+export * from './swav.js';
 export * from './mae.js';
 export * from './char-corpus.js';
 export * from './char-lm.js';
