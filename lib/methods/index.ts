@@ -4,6 +4,7 @@ export * from './moco.js';
 export * from './shuffle-bn.js';
 export * from './rotation.js';
 export * from './colorization.js';
+export * from './color-palette.js';
 export * from './inpainting.js';
 export * from './jigsaw.js';
 export * from './joint-embedding.js';
