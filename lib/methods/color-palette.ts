@@ -2,7 +2,8 @@
  * The fixed colour palette and the class rebalancing of colorization as classification (Zhang et al. 2016; deck
  * 000, "Pretext tasks based on images (2/3)": "pixel-wise classification head (with a fixed color palette)",
  * "weighted cross-entropy loss"). The ab plane of CIE Lab is cut into a grid of `binSize` × `binSize` cells; the
- * palette is the cells sRGB can reach (Zhang: 313 cells of size 10; here 20 by default, 77 cells). Each pixel's
+ * palette is the cells sRGB can reach (Zhang: 313 cells of size 10, 259 with
+ * this grid and rounding; here 20 by default: 74 cells, measured). Each pixel's
  * class is the palette cell nearest to its (a, b). The loss weights the rare (saturated) colours up, from the
  * empirical class distribution p of the training set:
  *
