@@ -18,6 +18,7 @@ export * from './spectrum.js';
 export * from './rankme.js';
 export * from './alignment-uniformity.js';
 export * from './collapse.js';
+export * from './distribution-collapse.js';
 export * from './knn-monitor.js';
 export * from './retrieval.js';
 export * from './verification.js';

@@ -16,11 +16,16 @@
  * fixed to 1), so the logits are cosines in [−1, 1]. The centre is a variable in `state.center` (checkpointed).
  * Local crops go through the encoder at their own size (any fully convolutional encoder with global pooling,
  * like smallCnn, accepts them); pass `localSize` equal to the image size for encoders with a fixed input size.
+ *
+ * The two collapse modes (deck 001's quote): `centering: false` ("sharpening only": no − C) lets one dimension
+ * dominate the teacher for every input; `sharpening: false` ("centering only": τ_t = τ_s, the teacher no sharper
+ * than the student) drifts to the uniform distribution. {@link Dino.teacherProbabilities} and lib/eval
+ * `distributionCollapse` measure both (teacher entropy, mean max teacher probability).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { simclrAugment } from '../augment/compose.js';
-import { dinoLoss, updatedCenter } from '../losses/noncontrastive/dino.js';
+import { dinoLoss, teacherDistribution, updatedCenter } from '../losses/noncontrastive/dino.js';
 import { copyWeights, emaUpdate } from '../models/ema.js';
 import { denseBlock } from '../models/layers.js';
 import { L2Normalize, NormalizedDense } from '../models/siamese.js';
@@ -58,6 +63,10 @@ export interface DinoOptions extends MethodOptions {
   /** Augmentations for the global and local views: (x, seed) → view at the right size (default simclrAugment with the scales and sizes above). */
   globalAugment?: Augment;
   localAugment?: Augment;
+  /** Subtract the running centre C from the teacher outputs (default true; false: "sharpening only"). */
+  centering?: boolean;
+  /** Sharpen the teacher with τ_t < τ_s (default true; false: τ_t = τ_s, "centering only"). */
+  sharpening?: boolean;
 }
 
 export interface DinoResolved {
@@ -75,6 +84,10 @@ export interface DinoResolved {
   globalScale: [number, number];
   localScale: [number, number];
   localSize: [number, number];
+  centering: boolean;
+  sharpening: boolean;
+  /** The τ_t the loss uses: `teacherTemperature`, or τ_s when `sharpening` is false. */
+  effectiveTeacherTemperature: number;
   batchSize: number;
   seed: number;
 }
@@ -88,6 +101,8 @@ export interface Dino extends Method<DinoResolved> {
   /** The views of step `i`: 2 global then the local ones (caller disposes). */
   views(x: tf.Tensor4D, i: number): { global: tf.Tensor4D[]; local: tf.Tensor4D[] };
   momentumAt(i: number): number;
+  /** The teacher's distributions P_t on x (inference mode, with the method's centering and τ_t) [N, K] (caller disposes). */
+  teacherProbabilities(x: tf.Tensor4D): tf.Tensor2D;
 }
 
 /** DINO's projection head: MLP (GELU) → bottleneck → ℓ² normalise → weight-normalised linear to K (no bias). */
@@ -128,6 +143,9 @@ export function dino(options: DinoOptions): Dino {
     globalScale: options.globalScale ?? [0.4, 1],
     localScale: options.localScale ?? [0.05, 0.4],
     localSize: options.localSize ?? half,
+    centering: options.centering ?? true,
+    sharpening: options.sharpening ?? true,
+    effectiveTeacherTemperature: 0,
     batchSize: options.batchSize ?? 256,
     seed: options.seed ?? 0,
   };
@@ -139,6 +157,8 @@ export function dino(options: DinoOptions): Dino {
   check(inUnit(r.centerMomentum), where, 'centerMomentum', 'a number in [0, 1] (DINO uses 0.9)', r.centerMomentum);
   check(Array.isArray(r.localSize) && r.localSize.length === 2 && r.localSize.every((d) => Number.isInteger(d) && d > 0), where, 'localSize', '[height, width] as positive integers', r.localSize);
   if (r.totalSteps !== undefined) checkInt(where, 'totalSteps', r.totalSteps);
+  for (const k of ['centering', 'sharpening'] as const) check(typeof r[k] === 'boolean', where, k, 'true or false', r[k]);
+  r.effectiveTeacherTemperature = r.sharpening ? r.teacherTemperature : r.studentTemperature;
 
   const globalAugment: Augment = options.globalAugment ?? simclrAugment({ scale: r.globalScale, size: [h, w], seed: r.seed });
   const localAugment: Augment = options.localAugment ?? simclrAugment({ scale: r.localScale, size: r.localSize, seed: r.seed + 1 });
@@ -156,7 +176,7 @@ export function dino(options: DinoOptions): Dino {
     local: Array.from({ length: r.localCrops }, (_, j) => localAugment(x, viewSeed(r.seed, i, 2 + j))),
   });
   const momentumAt = (i: number) => scheduledMomentum(r, i);
-  const temps = { studentTemperature: r.studentTemperature, teacherTemperature: r.teacherTemperature };
+  const temps = { studentTemperature: r.studentTemperature, teacherTemperature: r.effectiveTeacherTemperature, centering: r.centering };
 
   type Ctx = { global: tf.Tensor4D[]; local: tf.Tensor4D[]; teacher: tf.Tensor2D[] };
   const method = makeMethod<DinoResolved, Ctx>({
@@ -186,5 +206,7 @@ export function dino(options: DinoOptions): Dino {
     },
   });
   scheduleOverTrainSteps(method, r, options.totalSteps);
-  return Object.assign(method, { head, teacherEncoder, teacherHead, center, views, momentumAt });
+  const teacherProbabilities = (x: tf.Tensor4D): tf.Tensor2D => tf.tidy(() =>
+    teacherDistribution(teacherHead.predict(teacherEncoder.predict(x) as tf.Tensor) as tf.Tensor2D, center, temps));
+  return Object.assign(method, { head, teacherEncoder, teacherHead, center, views, momentumAt, teacherProbabilities });
 }

@@ -11,11 +11,12 @@
  * gradient flowing into both branches otherwise (Barlow Twins, VICReg, and the collapsing ablations). The loss is
  * the method's pairwise term ℓ symmetrised over the views plus optional VICReg regularisers on the projections:
  *
- *   L = w·[ℓ(o₁, t₂) + ℓ(o₂, t₁)] + μ [v(z₁) + v(z₂)] + ν [c(z₁) + c(z₂)]
+ *   L = w·[ℓ(o₁, t₂) + ℓ(o₂, t₁)] + μ [v(z₁) + v(z₂)]/2 + ν [c(z₁) + c(z₂)]
  *
  * with w = 1 for BYOL's sum and ½ for the others (ℓ symmetric in its arguments makes ½[ℓ(z₁,z₂) + ℓ(z₂,z₁)] =
  * ℓ(z₁, z₂) for Barlow Twins and VICReg). v and c are VICReg's variance hinge and covariance penalty
- * (lib/losses/noncontrastive/vicreg.ts): the "Var Reg" and "Var/Cov Reg" columns of the ablation table.
+ * (lib/losses/noncontrastive/vicreg.ts), weighted as in the official VICReg code (the variance averaged over the two
+ * views, not summed as in the deck's formula): the "Var Reg" and "Var/Cov Reg" columns of the ablation table.
  * This file is the shared machinery; byol.ts, simsiam.ts, barlow-twins.ts and vicreg.ts hold each method's
  * defaults, formula and doc.
  */
@@ -64,7 +65,7 @@ export interface JointEmbeddingOptions extends MethodOptions {
   batchNorm?: boolean;
   /** BatchNorm on the projector's output (SimSiam's and Barlow Twins' projectors end with BN; default: the method's). */
   outputBatchNorm?: boolean;
-  /** μ: weight of VICReg's variance term v(z₁) + v(z₂) (default: VICReg 25, the others 0). */
+  /** μ: weight of VICReg's variance term [v(z₁) + v(z₂)]/2 (default: VICReg 25, the others 0). */
   varianceWeight?: number;
   /** ν: weight of VICReg's covariance term c(z₁) + c(z₂) (default: VICReg 1, the others 0). */
   covarianceWeight?: number;
@@ -235,7 +236,7 @@ export function jointEmbedding(name: string, options: JointEmbeddingOptions, d: 
       const target = (zv: tf.Tensor2D) => (r.stopGradient ? sg(zv) : zv);
       const t1 = ctx.t1 ?? target(z1), t2 = ctx.t2 ?? target(z2);
       const terms: tf.Scalar[] = [tf.mul(pairWeight, tf.add(pair(o1, t2), pair(o2, t1))) as tf.Scalar];
-      if (r.varianceWeight > 0) terms.push(tf.mul(r.varianceWeight, tf.add(varianceLoss(z1), varianceLoss(z2))) as tf.Scalar);
+      if (r.varianceWeight > 0) terms.push(tf.mul(r.varianceWeight / 2, tf.add(varianceLoss(z1), varianceLoss(z2))) as tf.Scalar);
       if (r.covarianceWeight > 0) terms.push(tf.mul(r.covarianceWeight, tf.add(covarianceLoss(z1), covarianceLoss(z2))) as tf.Scalar);
       return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as tf.Scalar;
     },

@@ -12,6 +12,12 @@
  * step the batch's keys replace the oldest entries of the queue. The queue lives in a tf.Variable in
  * `state.queue` so checkpoints keep it; its write position follows from the step number ((i·N) mod K), so
  * a resumed run continues exactly.
+ *
+ * Shuffling BN (MoCo §3.3; `shuffleBN`, default true): BatchNorm in training mode lets a query find its positive
+ * key through shared batch statistics (a leak that "cheats" the pretext task). We emulate MoCo's G GPUs with BN
+ * per GPU (`bnGroups`, default 2): the queries go through f_q in G contiguous groups, the keys through f_k in G
+ * groups of a random permutation of the batch (seeded by the step), unshuffled after (lib/methods/shuffle-bn.ts).
+ * `shuffleBN: false` keeps the same grouping for both (the leak); `bnGroups: 1` is one full-batch pass for both.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -22,6 +28,7 @@ import { projectionHead } from '../models/heads.js';
 import { l2Normalize } from '../ops/distances.js';
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
+import { applyInGroups, randomPermutation } from './shuffle-bn.js';
 import { type Augment, checkInt, cloneArchitecture, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
 
 export interface MocoOptions extends MethodOptions {
@@ -35,9 +42,13 @@ export interface MocoOptions extends MethodOptions {
   hiddenDim?: number;
   /** true: MoCo v2's 2-layer MLP head (default); 'linear': MoCo v1's single dense layer. */
   projectionHead?: true | 'linear';
+  /** Shuffling BN: the key batch is cut into BN groups after a random permutation (default true; MoCo §3.3). */
+  shuffleBN?: boolean;
+  /** G, the emulated GPUs: groups with their own BN statistics, for queries and keys (default 2; 1: full batch). */
+  bnGroups?: number;
 }
 
-export type MocoResolved = Required<Pick<MocoOptions, 'temperature' | 'queueSize' | 'momentum' | 'projectionDim' | 'batchSize' | 'seed'>> & {
+export type MocoResolved = Required<Pick<MocoOptions, 'temperature' | 'queueSize' | 'momentum' | 'projectionDim' | 'batchSize' | 'seed' | 'shuffleBN' | 'bnGroups'>> & {
   inputShape: [number, number, number];
 };
 
@@ -47,16 +58,24 @@ export interface Moco extends Method<MocoResolved> {
   keyProjector: tfl.LayersModel;
   /** The queue of negative keys [K, projectionDim] (L2-normalised rows). */
   queue: tf.Variable;
+  /** The permutation of the key batch at step i (the identity when `shuffleBN` is false). */
+  keyPermutation(n: number, i: number): Int32Array;
+  /** The L2-normalised keys of batch x at step i, through f_k in training mode with shuffling BN [N, projectionDim] (caller disposes). */
+  keys(x: tf.Tensor4D, i: number): tf.Tensor2D;
 }
 
 export function moco(options: MocoOptions): Moco {
   const where = 'moco';
   check(options !== null && typeof options === 'object', where, 'options', 'an object { inputShape, queueSize?, ... }', options);
-  const { temperature = 0.2, queueSize = 4096, momentum = 0.99, projectionDim = 128, projectionHead: head = true, batchSize = 256, seed = 0 } = options;
+  const { temperature = 0.2, queueSize = 4096, momentum = 0.99, projectionDim = 128, projectionHead: head = true, batchSize = 256, seed = 0, shuffleBN = true, bnGroups = 2 } = options;
   checkTemperature(where, temperature);
   checkInt(where, 'queueSize', queueSize, 2);
   checkInt(where, 'projectionDim', projectionDim);
   checkInt(where, 'batchSize', batchSize, 1);
+  check(typeof shuffleBN === 'boolean', where, 'shuffleBN', 'true or false', shuffleBN);
+  checkInt(where, 'bnGroups', bnGroups, 1);
+  check(batchSize >= 2 * bnGroups, where, 'bnGroups', `at most batchSize / 2 = ${Math.floor(batchSize / 2)} (BatchNorm needs >= 2 samples per group)`, bnGroups,
+    'use fewer BN groups or a larger batch (bnGroups: 1 is one full-batch pass)');
   check(typeof momentum === 'number' && momentum >= 0 && momentum <= 1, where, 'momentum', 'a number in [0, 1] (typically 0.99-0.999)', momentum);
   check(queueSize > batchSize && queueSize % batchSize === 0, where, 'queueSize', `a multiple of batchSize (${batchSize}) larger than it`, queueSize,
     `e.g. queueSize: ${batchSize * 16}: the queue's point is to hold more negatives than a batch`);
@@ -75,7 +94,17 @@ export function moco(options: MocoOptions): Moco {
     tf.tidy(() => l2Normalize(tf.tensor2d(Float32Array.from({ length: queueSize * projectionDim }, () => r.normal()), [queueSize, projectionDim]))),
     false,
   );
-  const resolved: MocoResolved = { temperature, queueSize, momentum, projectionDim, batchSize, seed, inputShape };
+  const resolved: MocoResolved = { temperature, queueSize, momentum, projectionDim, batchSize, seed, shuffleBN, bnGroups, inputShape };
+  const keyPermutation = (n: number, i: number): Int32Array =>
+    shuffleBN ? randomPermutation(n, viewSeed(seed, i, 2)) : Int32Array.from({ length: n }, (_, j) => j);
+  const keyNet = (v: tf.Tensor) => keyProjector.apply(keyEncoder.apply(v, { training: true }), { training: true }) as tf.Tensor;
+  const groupsFor = (n: number) => {
+    check(n >= 2 * bnGroups, where, 'x', `a batch of at least ${2 * bnGroups} images (bnGroups = ${bnGroups}, >= 2 per BatchNorm group)`, n,
+      'train with a larger batch or pass a smaller bnGroups');
+    return bnGroups;
+  };
+  const keysOf = (v2: tf.Tensor4D, i: number): tf.Tensor2D => tf.tidy(() =>
+    l2Normalize(applyInGroups(keyNet, v2, { groups: groupsFor(v2.shape[0]), permutation: bnGroups > 1 ? keyPermutation(v2.shape[0], i) : undefined }) as tf.Tensor2D) as tf.Tensor2D);
   const method = makeMethod<MocoResolved, { q: tf.Tensor4D; keys: tf.Tensor2D }>({
     name: where,
     encoder,
@@ -90,11 +119,12 @@ export function moco(options: MocoOptions): Moco {
         'train with a batch size that divides queueSize');
       const q = augment(x, viewSeed(seed, i, 0));
       const v2 = augment(x, viewSeed(seed, i, 1));
-      const keys = l2Normalize(keyProjector.apply(keyEncoder.apply(v2, { training: true }), { training: true }) as tf.Tensor2D) as tf.Tensor2D;
+      const keys = keysOf(v2, i);
       return { q, keys };
     },
     loss: (_x, _i, _y, { q, keys }) => {
-      const z = projector.apply(encoder.apply(q, { training: true }), { training: true }) as tf.Tensor2D;
+      // queries in G contiguous BN groups (one per emulated GPU); the keys were grouped after a permutation
+      const z = applyInGroups((v) => projector.apply(encoder.apply(v, { training: true }), { training: true }) as tf.Tensor, q, { groups: groupsFor(q.shape[0]) }) as tf.Tensor2D;
       return infoNce(z, keys, queue as tf.Tensor2D, { temperature });
     },
     after: (i, { keys }) => {
@@ -110,5 +140,6 @@ export function moco(options: MocoOptions): Moco {
       emaUpdate(keyProjector, projector, momentum);
     },
   });
-  return Object.assign(method, { projector, keyEncoder, keyProjector, queue });
+  const keys = (x: tf.Tensor4D, i: number): tf.Tensor2D => tf.tidy(() => keysOf(augment(x, viewSeed(seed, i, 1)), i));
+  return Object.assign(method, { projector, keyEncoder, keyProjector, queue, keyPermutation, keys });
 }

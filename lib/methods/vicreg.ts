@@ -4,8 +4,12 @@
  *
  *   v(Z) = (1/d) Σ_j max(0, γ − √(Var(z^j) + ε))          variance hinge (γ = 1, ε = 1e-4)
  *   c(Z) = (1/d) Σ_{i≠j} [C(Z)]²_ij                        covariance, off-diagonal
- *   s(Z, Z') = (1/n) Σ_i ‖z_i − z'_i‖²₂                    invariance
- *   L = λ s(Z, Z') + μ [v(Z) + v(Z')] + ν [c(Z) + c(Z')]    (λ = μ = 25, ν = 1)
+ *   s(Z, Z') = (1/(n·d)) Σ_i ‖z_i − z'_i‖²₂                invariance (mean squared error over all entries)
+ *   L = λ s(Z, Z') + μ [v(Z) + v(Z')]/2 + ν [c(Z) + c(Z')]  (λ = μ = 25, ν = 1)
+ *
+ * These are the official implementation's terms, for which the defaults were tuned; the deck writes
+ * s = (1/n) Σ_i ‖z_i − z'_i‖² (d times larger) and μ [v(Z) + v(Z')] (twice as large) — see
+ * lib/losses/noncontrastive/vicreg.ts.
  *
  * "No memory bank, no large batches, no stop-gradient, no normalisation, no predictor needed" (deck 003). With
  * μ = ν = 0 ("No Reg") it collapses; the ablation rows of deck 003 add `stopGradient` and `predictor`.

@@ -1,3 +1,4 @@
 export * from './distances.js';
 export * from './gradients.js';
 export * from './matrix.js';
+export * from './lab.js';

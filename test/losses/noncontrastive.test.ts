@@ -155,8 +155,11 @@ function vicregDirect(a: M, b: M, lam: number, mu: number, nu: number, gamma = 1
     }
     return s / d;
   };
+  // the official code: repr_loss = F.mse_loss(x, y) (mean over n·d entries); std_loss = mean(relu(1 − std_x))/2 +
+  // mean(relu(1 − std_y))/2; loss = λ·repr_loss + μ·std_loss + ν·cov_loss
   const s = mean(a.map((r, i) => r.reduce((acc, x, k) => acc + (x - b[i]![k]!) ** 2, 0))) / d;
-  return { s, va: v(a), vb: v(b), ca: c(a), cb: c(b), loss: lam * s + mu * (v(a) + v(b)) + nu * (c(a) + c(b)) };
+  const deckS = mean(a.map((r, i) => r.reduce((acc, x, k) => acc + (x - b[i]![k]!) ** 2, 0)));
+  return { s, deckS, va: v(a), vb: v(b), ca: c(a), cb: c(b), loss: lam * s + mu * (v(a) / 2 + v(b) / 2) + nu * (c(a) + c(b)) };
 }
 
 describe('VICReg', () => {
@@ -166,6 +169,8 @@ describe('VICReg', () => {
     expect(await val(varianceLoss(t2(a)))).toBeCloseTo(ref.va, 4);
     expect(await val(covarianceLoss(t2(a)))).toBeCloseTo(ref.ca, 4);
     expect(await val(invarianceLoss(t2(a), t2(b)))).toBeCloseTo(ref.s, 4);
+    // the deck's (1/n)Σ‖z_i − z'_i‖² is d = 4 times the official mean squared error
+    expect(ref.deckS).toBeCloseTo(4 * ref.s, 10);
     expect(await val(vicregLoss(t2(a), t2(b)))).toBeCloseTo(ref.loss, 3);
     const ref2 = vicregDirect(a, b, 2, 0, 3);
     const terms = vicregTerms(t2(a), t2(b), { invarianceWeight: 2, varianceWeight: 0, covarianceWeight: 3 });
@@ -173,6 +178,13 @@ describe('VICReg', () => {
     expect(await val(terms.covariance)).toBeCloseTo(3 * (ref2.ca + ref2.cb), 4);
     expect(await val(terms.invariance)).toBeCloseTo(2 * ref2.s, 4);
     expect(await val(terms.loss)).toBeCloseTo(ref2.loss, 3);
+    // the variance term is μ·(v(Z) + v(Z'))/2, not μ·(v(Z) + v(Z')): check on a batch where the hinge is active
+    const small = rand(9, 3, 7).map((r) => r.map((x) => 0.1 * x)), other = rand(9, 3, 8).map((r) => r.map((x) => 0.3 * x));
+    const ref3 = vicregDirect(small, other, 0, 4, 0);
+    expect(ref3.va).toBeGreaterThan(0.5);
+    const t3 = vicregTerms(t2(small), t2(other), { invarianceWeight: 0, varianceWeight: 4, covarianceWeight: 0 });
+    expect(await val(t3.variance)).toBeCloseTo(2 * (ref3.va + ref3.vb), 4);
+    tf.dispose([t3.loss, t3.invariance, t3.covariance]);
   });
   it('the variance hinge is 0 once every std exceeds γ, and ≈ γ for a collapsed batch', async () => {
     const wide = rand(16, 3, 5).map((r) => r.map((x) => 10 * x));

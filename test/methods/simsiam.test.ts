@@ -58,12 +58,12 @@ describe('simsiam', () => {
     x.dispose();
   });
 
-  it('variance regulariser ("Var Reg") adds μ[v(z₁) + v(z₂)]', async () => {
+  it('variance regulariser ("Var Reg") adds μ[v(z₁) + v(z₂)]/2 (the official VICReg weighting)', async () => {
     const m = simsiam({ ...tiny, varianceWeight: 3 });
     const { x } = toTensor(tinyShapes(8));
     const manual = tf.tidy(() => {
       const { z1, z2, p1, p2 } = parts(m, x, 4);
-      return tf.add(simsiamLoss(p1, z2, p2, z1), tf.mul(3, tf.add(varianceLoss(z1), varianceLoss(z2))));
+      return tf.add(simsiamLoss(p1, z2, p2, z1), tf.mul(3 / 2, tf.add(varianceLoss(z1), varianceLoss(z2))));
     });
     expect(await scalar(m.loss(x, 4))).toBeCloseTo(await scalar(manual), 4);
     x.dispose();

@@ -12,7 +12,7 @@ const tiny = { inputShape: [8, 8, 3] as [number, number, number], widths: [4, 8]
 const z = (m: ReturnType<typeof vicreg>, v: tf.Tensor4D) => m.projector.apply(m.encoder.apply(v, { training: true }), { training: true }) as tf.Tensor2D;
 
 describe('vicreg', () => {
-  it('the loss is λs + μ[v + v′] + ν[c + c′] with the defaults 25, 25, 1', async () => {
+  it('the loss is λs + μ[v + v′]/2 + ν[c + c′] with the defaults 25, 25, 1', async () => {
     const m = vicreg(tiny);
     expect(m.options).toMatchObject({ invarianceWeight: 25, varianceWeight: 25, covarianceWeight: 1, predictor: false, stopGradient: false });
     const { x } = toTensor(tinyShapes(8));
@@ -39,7 +39,7 @@ describe('vicreg', () => {
       const z1 = z(pr, v1), z2 = z(pr, v2);
       const p = (t: tf.Tensor2D) => pr.predictorHead!.apply(t, { training: true }) as tf.Tensor2D;
       const inv = tf.mul(0.5 * 25, tf.add(invarianceLoss(p(z1), z2), invarianceLoss(p(z2), z1)));
-      return tf.addN([inv, tf.mul(25, tf.add(varianceLoss(z1), varianceLoss(z2))), tf.add(covarianceLoss(z1), covarianceLoss(z2))]);
+      return tf.addN([inv, tf.mul(25 / 2, tf.add(varianceLoss(z1), varianceLoss(z2))), tf.add(covarianceLoss(z1), covarianceLoss(z2))]);
     });
     expect(await scalar(pr.loss(x, 1))).toBeCloseTo(await scalar(manual2), 3);
     x.dispose();

@@ -14,6 +14,8 @@
  *   Soft Triplet       τ log(1 + x)      e^{x/τ + ε}
  *   N+1 Tuple          log(1 + x)        e^x
  *   Lifted Structured  [log(x)]_+²       e^{x + ε}        (ε = the margin α)
+ *   Modified Triplet   x                 sigmoid(c·x)     (Coria et al. 2020; c > 0 the slope, default 1)
+ *   Triplet Contrastive  linear          linear           (Ji et al. 2021; here φ(x) = x, ψ(x) = x)
  *
  * Where they coincide with the direct implementations (checked in test/losses/metric/generalized.test.ts; shown in
  * notebook 04), on an N-pair batch (anchors a_i, positives p_i, negatives of i = the other positives p_j):
@@ -24,7 +26,12 @@
  *   MINE = mineLoss(a, p, { marginal: 'perAnchor' }) + log(N − 1);
  *   Soft Triplet(τ, ε) = softMarginTripletLoss(margin τε, temperature τ) when each anchor has one negative;
  *   Lifted Structured(ε) = liftedStructuredLoss(…, { symmetric: false, distance: 'squared', margin: ε }) on a
- *     labelled batch (`labelledDistances`).
+ *     labelled batch (`labelledDistances`);
+ *   Modified Triplet(c) = Σ_{j≠i} sigmoid(c(d_i² − d_ij²)) per anchor: a triplet loss whose hinge is replaced by a
+ *     sigmoid (bounded: a hard triplet costs at most 1, an easy one → 0, with a gradient everywhere);
+ *   Triplet Contrastive = Σ_{j≠i} (d_i² − d_ij²) per anchor, linear in the distances; for unit-norm rows
+ *     d_i² − d_ij² = 2(a_iᵀp_j − a_iᵀp_i), so it is 2·Σ_{j≠i}(s_ij − s_ii): Ji et al.'s linear loss
+ *     −E[f(x)ᵀf(x⁺) − f(x)ᵀf(x⁻)] summed over the negatives (scale and offset of a linear φ, ψ only rescale it).
  * The generic form composes φ and ψ literally (no log-sum-exp stabilisation): use it to study the family, and the
  * direct implementations to train.
  */
@@ -49,14 +56,18 @@ export interface PhiPsi {
   psi: (x: tf.Tensor) => tf.Tensor;
 }
 
-export type ContrastiveInstanceName = 'infoNCE' | 'mine' | 'triplet' | 'softTriplet' | 'nPlusOneTuple' | 'liftedStructured';
-export const CONTRASTIVE_INSTANCES: readonly ContrastiveInstanceName[] = ['infoNCE', 'mine', 'triplet', 'softTriplet', 'nPlusOneTuple', 'liftedStructured'];
+export type ContrastiveInstanceName = 'infoNCE' | 'mine' | 'triplet' | 'softTriplet' | 'nPlusOneTuple' | 'liftedStructured' | 'modifiedTriplet' | 'tripletContrastive';
+export const CONTRASTIVE_INSTANCES: readonly ContrastiveInstanceName[] = [
+  'infoNCE', 'mine', 'triplet', 'softTriplet', 'nPlusOneTuple', 'liftedStructured', 'modifiedTriplet', 'tripletContrastive',
+];
 
 export interface ContrastiveInstanceOptions {
   /** τ (InfoNCE, Soft Triplet; default 1). */
   temperature?: number;
   /** ε (default: InfoNCE 1, Triplet 0.2, Soft Triplet 0, Lifted Structured 1). */
   epsilon?: number;
+  /** c, the slope of the Modified Triplet's sigmoid ψ(x) = sigmoid(c·x) (default 1; > 0). */
+  slope?: number;
 }
 
 /** φ and ψ of a row of the deck's table. */
@@ -90,6 +101,13 @@ export function contrastiveInstance(name: ContrastiveInstanceName, options: Cont
       const e = eps(1);
       return { name, phi: (x) => tf.square(tf.relu(tf.log(x))), psi: (x) => tf.exp(tf.add(x, e)) };
     }
+    case 'modifiedTriplet': {
+      const c = options.slope ?? 1;
+      checkPositive(where, c, 'slope');
+      return { name, phi: (x) => tf.clone(x), psi: (x) => tf.sigmoid(tf.mul(c, x)) };
+    }
+    case 'tripletContrastive':
+      return { name, phi: (x) => tf.clone(x), psi: (x) => tf.clone(x) };
     default:
       check(false, where, 'name', `one of ${CONTRASTIVE_INSTANCES.join(', ')}`, name);
   }

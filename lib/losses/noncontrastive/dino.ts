@@ -13,6 +13,8 @@
  * the batch; the loss is the mean over the pairs. "Centering prevents one dimension to dominate but encourages
  * collapse to the uniform distribution, while the sharpening has the opposite effect" (deck 001). The centre
  * follows C ← m·C + (1 − m)·mean over the batch of the teacher outputs ({@link updatedCenter}).
+ * `centering: false` drops the − C (the "sharpening only" ablation; "centering only" is a teacher temperature equal
+ * to the student's, chosen by the method: lib/methods/dino.ts `sharpening: false`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { stopGradient } from '../../ops/gradients.js';
@@ -24,13 +26,23 @@ export interface DinoLossOptions {
   studentTemperature?: number;
   /** τ_t (default 0.04; the paper warms it up to 0.07). */
   teacherTemperature?: number;
+  /** Subtract the centre C from the teacher outputs (default true; false: the "sharpening only" ablation). */
+  centering?: boolean;
+}
+
+/** P_t = softmax((g_t − C)/τ_t), or softmax(g_t/τ_t) without centering: the teacher's distributions [N, K] (caller disposes). */
+export function teacherDistribution(teacher: tf.Tensor2D, center: tf.Tensor, { teacherTemperature = 0.04, centering = true }: DinoLossOptions = {}): tf.Tensor2D {
+  return tf.tidy(() => {
+    const t = stopGradient(teacher);
+    return tf.softmax(tf.div(centering ? tf.sub(t, tf.reshape(center, [1, -1])) : t, teacherTemperature)) as tf.Tensor2D;
+  });
 }
 
 /** H(P_t, P_s) for one pair of views, averaged over the batch (teacher stop-gradient'ed, centred, sharpened). */
 export function dinoCrossEntropy(teacher: tf.Tensor2D, student: tf.Tensor2D, center: tf.Tensor, options: DinoLossOptions = {}): tf.Scalar {
-  const { studentTemperature = 0.1, teacherTemperature = 0.04 } = options;
+  const { studentTemperature = 0.1, teacherTemperature = 0.04, centering = true } = options;
   return tf.tidy(() => {
-    const pt = tf.softmax(tf.div(tf.sub(stopGradient(teacher), tf.reshape(center, [1, -1])), teacherTemperature));
+    const pt = teacherDistribution(teacher, center, { teacherTemperature, centering });
     const logPs = tf.logSoftmax(tf.div(student, studentTemperature));
     return tf.mean(tf.neg(tf.sum(tf.mul(pt, logPs), 1))) as tf.Scalar;
   });
@@ -43,7 +55,8 @@ export function dinoCrossEntropy(teacher: tf.Tensor2D, student: tf.Tensor2D, cen
  */
 export function dinoLoss(teacher: tf.Tensor2D[], student: tf.Tensor2D[], center: tf.Tensor, options: DinoLossOptions = {}): tf.Scalar {
   const where = 'dinoLoss';
-  const { studentTemperature = 0.1, teacherTemperature = 0.04 } = options;
+  const { studentTemperature = 0.1, teacherTemperature = 0.04, centering = true } = options;
+  check(typeof centering === 'boolean', where, 'centering', 'true or false', centering);
   check(typeof studentTemperature === 'number' && studentTemperature > 0, where, 'studentTemperature', 'a positive number τ_s (DINO: 0.1)', studentTemperature);
   check(typeof teacherTemperature === 'number' && teacherTemperature > 0, where, 'teacherTemperature', 'a positive number τ_t (DINO: 0.04-0.07, below τ_s to sharpen)', teacherTemperature);
   check(Array.isArray(teacher) && teacher.length >= 1, where, 'teacher', 'a non-empty list of teacher outputs [N, K] (one per global view)', teacher);
@@ -57,7 +70,7 @@ export function dinoLoss(teacher: tf.Tensor2D[], student: tf.Tensor2D[], center:
   return tf.tidy(() => {
     const terms: tf.Scalar[] = [];
     teacher.forEach((t, i) => student.forEach((s, j) => {
-      if (i !== j) terms.push(dinoCrossEntropy(t, s, center, { studentTemperature, teacherTemperature }));
+      if (i !== j) terms.push(dinoCrossEntropy(t, s, center, { studentTemperature, teacherTemperature, centering }));
     }));
     return tf.div(tf.addN(terms), terms.length) as tf.Scalar;
   });

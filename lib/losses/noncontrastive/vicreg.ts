@@ -3,15 +3,20 @@
  *
  *   variance    v(Z) = (1/d) Σ_j max(0, γ − S(z^j, ε)),   S(x, ε) = √(Var(x) + ε)     (γ = 1, ε = 1e-4)
  *   covariance  c(Z) = (1/d) Σ_{i≠j} [C(Z)]²_ij,           C(Z) = (1/(n−1)) Σ_i (z_i − z̄)(z_i − z̄)ᵀ
- *   invariance  s(Z, Z') = (1/n) Σ_i ‖z_i − z'_i‖²₂
+ *   invariance  s(Z, Z') = (1/(n·d)) Σ_i ‖z_i − z'_i‖²₂    (the official code's F.mse_loss)
  *
- *   L(Z, Z') = λ s(Z, Z') + μ [v(Z) + v(Z')] + ν [c(Z) + c(Z')]     (λ = μ = 25, ν = 1)
+ *   L(Z, Z') = λ s(Z, Z') + μ [v(Z) + v(Z')]/2 + ν [c(Z) + c(Z')]     (λ = μ = 25, ν = 1)
+ *
+ * This follows the official implementation (facebookresearch/vicreg `main_vicreg.py`, and lightly), for which the
+ * defaults λ = μ = 25, ν = 1 were tuned. It differs from the deck's (and the paper's) written formula
+ * L = λ (1/n) Σ_i ‖z_i − z'_i‖² + μ [v(Z) + v(Z')] + ν [c(Z) + c(Z')] in two places: the invariance term is a
+ * mean over the n·d entries (the deck's divided by d more), and the variance term is averaged over the two
+ * branches (the deck's halved). With the deck's formula at the same λ, μ the invariance would weigh d times
+ * more and the variance hinge twice as much.
  *
  * The variance hinge keeps every dimension's batch std near γ (no shrinking to a point: collapse); the covariance
  * term decorrelates dimensions (no informational collapse onto a few directions). Var is the unbiased variance.
- * Like the reference implementation (`F.mse_loss`), the invariance term is also divided by d — the λ = 25
- * default assumes it. Setting μ = 0 and/or ν = 0 gives the "No Reg" / "Var Reg" columns of the deck's ablation
- * table (notebook 09).
+ * Setting μ = 0 and/or ν = 0 gives the "No Reg" / "Var Reg" columns of the deck's ablation table (notebook 09).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { offDiagonalMask } from '../../ops/matrix.js';
@@ -21,7 +26,7 @@ import { checkEmbeddings, checkSameShape, checkWeight } from './common.js';
 export interface VicregLossOptions {
   /** λ, weight of the invariance term (default 25). */
   invarianceWeight?: number;
-  /** μ, weight of the variance term (default 25; 0 switches it off). */
+  /** μ, weight of the variance term μ·[v(Z) + v(Z')]/2 (default 25; 0 switches it off). */
   varianceWeight?: number;
   /** ν, weight of the covariance term (default 1; 0 switches it off). */
   covarianceWeight?: number;
@@ -62,7 +67,7 @@ export function covarianceLoss(z: tf.Tensor2D): tf.Scalar {
   });
 }
 
-/** s(Z, Z') = mean over rows and dimensions of (z − z')² (the reference `F.mse_loss`). Returns a scalar. */
+/** s(Z, Z') = (1/(n·d)) Σ_i ‖z_i − z'_i‖², the mean over rows and dimensions of (z − z')² (the official `F.mse_loss`; the deck's (1/n)Σ‖z_i − z'_i‖² divided by d). Returns a scalar. */
 export function invarianceLoss(z1: tf.Tensor2D, z2: tf.Tensor2D): tf.Scalar {
   checkEmbeddings('invarianceLoss', 'z1', z1);
   checkSameShape('invarianceLoss', 'z2', z1, z2);
@@ -80,13 +85,13 @@ export function vicregTerms(z1: tf.Tensor2D, z2: tf.Tensor2D, options: VicregLos
   checkSameShape(where, 'z2', z1, z2);
   return tf.tidy(() => {
     const invariance = tf.mul(invarianceWeight, invarianceLoss(z1, z2)) as tf.Scalar;
-    const variance = tf.mul(varianceWeight, tf.add(varianceLoss(z1, gamma, eps), varianceLoss(z2, gamma, eps))) as tf.Scalar;
+    const variance = tf.mul(varianceWeight / 2, tf.add(varianceLoss(z1, gamma, eps), varianceLoss(z2, gamma, eps))) as tf.Scalar;
     const covariance = tf.mul(covarianceWeight, tf.add(covarianceLoss(z1), covarianceLoss(z2))) as tf.Scalar;
     return { loss: tf.addN([invariance, variance, covariance]) as tf.Scalar, invariance, variance, covariance };
   });
 }
 
-/** L = λ s(Z, Z') + μ [v(Z) + v(Z')] + ν [c(Z) + c(Z')]. Returns a scalar (caller disposes). */
+/** L = λ s(Z, Z') + μ [v(Z) + v(Z')]/2 + ν [c(Z) + c(Z')] (the official implementation's weighting). Returns a scalar (caller disposes). */
 export function vicregLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, options: VicregLossOptions = {}): tf.Scalar {
   return tf.tidy(() => vicregTerms(z1, z2, options).loss);
 }

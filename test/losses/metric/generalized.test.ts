@@ -10,7 +10,7 @@ import { checkGrad, dot, eucDist, randomRows, sqDist, unit, value } from './ref.
 
 beforeAll(() => useBackend('cpu'));
 
-const gen = async (d: ContrastiveDistances, name: ContrastiveInstanceName, o: { temperature?: number; epsilon?: number } = {}) => {
+const gen = async (d: ContrastiveDistances, name: ContrastiveInstanceName, o: { temperature?: number; epsilon?: number; slope?: number } = {}) => {
   const v = await value(generalizedContrastiveLoss(d, contrastiveInstance(name, o)));
   tf.dispose([d.pos, d.neg, d.mask]);
   return v;
@@ -29,6 +29,10 @@ describe('L_{φ,ψ} on a hand example', () => {
     expect(await gen(d(), 'liftedStructured', { epsilon: 1 })).toBeCloseTo(mean((x) => Math.max(0, x + 1) ** 2), 5); // 4.5
     expect(await gen(d(), 'infoNCE', { temperature: 0.5 })).toBeCloseTo(mean((x) => 0.5 * Math.log(1 + Math.exp(x / 0.5))), 5);
     expect(await gen(d(), 'softTriplet', { temperature: 0.5, epsilon: 0.1 })).toBeCloseTo(mean((x) => 0.5 * Math.log1p(Math.exp(x / 0.5 + 0.1))), 5);
+    // Modified Triplet: sigmoid(c·x) summed; c = 0.5: (σ(−2) + σ(1))/2 = (0.119203 + 0.731059)/2
+    expect(await gen(d(), 'modifiedTriplet', { slope: 0.5 })).toBeCloseTo((0.11920292 + 0.73105858) / 2, 5);
+    // Triplet Contrastive: linear/linear, (−4 + 2)/2 = −1
+    expect(await gen(d(), 'tripletContrastive')).toBeCloseTo(-1, 5);
     // the deck's sum instead of the mean
     const dd = d();
     expect(await value(generalizedContrastiveLoss(dd, contrastiveInstance('triplet', { epsilon: 0.2 }), { reduction: 'sum' }))).toBeCloseTo(2.2, 5);
@@ -103,6 +107,24 @@ describe('instances equal the direct implementations where they coincide', () =>
     expect(await gen(labelledDistances(e, y), 'liftedStructured', { epsilon: 0.7 })).toBeCloseTo(direct, 4);
     e.dispose();
   });
+  it('Modified Triplet = (N − 1) · mean over all triplets (a_i, p_i, p_j) of sigmoid(c(‖a_i − p_i‖² − ‖a_i − p_j‖²))', async () => {
+    const c = 2.5;
+    let ref = 0;
+    for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) {
+      if (j === i) continue;
+      ref += 1 / (1 + Math.exp(-c * (sqDist(A[i]!, P[i]!) - sqDist(A[i]!, P[j]!))));
+    }
+    ref /= N; // mean over anchors of the sum over their N − 1 negatives
+    expect(await gen(pairedDistances(a(), p()), 'modifiedTriplet', { slope: c })).toBeCloseTo(ref, 5);
+    // bounded by N − 1 per anchor (every triplet costs < 1), unlike the hinge triplet
+    expect(ref).toBeLessThan(N - 1);
+  });
+  it('Triplet Contrastive = 2 Σ_{j≠i}(a_iᵀp_j − a_iᵀp_i) per anchor for unit rows (Ji et al.\'s linear loss)', async () => {
+    let ref = 0;
+    for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) if (j !== i) ref += 2 * (dot(A[i]!, P[j]!) - dot(A[i]!, P[i]!));
+    ref /= N;
+    expect(await gen(pairedDistances(a(), p()), 'tripletContrastive')).toBeCloseTo(ref, 4);
+  });
 });
 
 describe('direct implementations against loops', () => {
@@ -145,7 +167,7 @@ describe('direct implementations against loops', () => {
   });
   it('gradient of the generic form matches central differences', async () => {
     const pp = tf.tensor2d(P);
-    for (const name of ['infoNCE', 'liftedStructured', 'softTriplet'] as const)
+    for (const name of ['infoNCE', 'liftedStructured', 'softTriplet', 'modifiedTriplet', 'tripletContrastive'] as const)
       await checkGrad((v) => {
         const d = pairedDistances(v as tf.Tensor2D, pp);
         return generalizedContrastiveLoss(d, contrastiveInstance(name, { temperature: 0.8 }));
@@ -160,6 +182,7 @@ describe('bad input', () => {
     expect(() => contrastiveInstance('simclr' as never)).toThrow(/'name'.*infoNCE/);
     expect(() => contrastiveInstance('triplet', { epsilon: -1 })).toThrow(/'epsilon'/);
     expect(() => contrastiveInstance('infoNCE', { temperature: 0 })).toThrow(/'temperature'/);
+    expect(() => contrastiveInstance('modifiedTriplet', { slope: 0 })).toThrow(/'slope'/);
     expect(() => labelledDistances(e, tf.tensor1d([0, 0, 1, 1], 'int32') as never)).toThrow(/'labels'.*await y.data/);
     expect(() => labelledDistances(e, [0, 1, 2, 3])).toThrow(/positives/);
     expect(() => pairedDistances(e, tf.ones([3, 2]) as tf.Tensor2D)).toThrow(/'positives'/);
