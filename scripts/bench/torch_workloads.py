@@ -242,7 +242,7 @@ def main():
         return
     if a.ntxent:
         d = json.loads(a.ntxent)
-        loss = nt_xent(torch, torch.tensor(d["z1"]), torch.tensor(d["z2"]), d.get("tau", 0.5))
+        loss = nt_xent(torch, torch.tensor(d["z1"], dtype=torch.float32), torch.tensor(d["z2"], dtype=torch.float32), d.get("tau", 0.5))
         print(json.dumps({"torch": torch.__version__, "loss": loss.item()}))
         return
     if not a.spec:
