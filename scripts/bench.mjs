@@ -250,7 +250,7 @@ for (const name of backendsToRun()) {
   }
   devices.push(info);
   engines.push(info);
-  const threads = info.threads ? `, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : '';
+  const threads = info.threads && !/thread/.test(info.device) ? `, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : '';
   console.log(`backend ${info.backend} on ${info.device}${threads}`);
 }
 
@@ -312,7 +312,7 @@ await torch.session?.close();
 const loadEnd = os.loadavg();
 if (!opts.soak && !opts.profile) {
   addRatios(results);
-  console.log(`\nload average ${loadStart.map((x) => x.toFixed(2)).join(' ')} at the start, ${load()} at the end; ${engines.map((e) => `${e.backend}: ${e.device}${e.threads ? `, ${e.threads} thread(s)` : ''}`).join('; ')}`);
+  console.log(`\nload average ${loadStart.map((x) => x.toFixed(2)).join(' ')} at the start, ${load()} at the end; ${engines.map((e) => `${e.backend}: ${e.device}${e.threads && !/thread/.test(e.device) ? `, ${e.threads} thread(s)` : ''}`).join('; ')}`);
   console.log('\n' + markdownTable(results.filter((r) => !r.error)));
   for (const line of targetLines(results)) console.log(line);
 }

@@ -15,16 +15,16 @@ export async function wasmThreads() {
 
 /**
  * Initialise backend `name` (undefined: the one initBackend picks) and return { backend, device, threads }. On wasm,
- * `threads` > 1 asks tfjs-backend-wasm for that many XNNPACK threads (setThreadsCount, before its first use); the
- * returned `threads` is what it reports running. The JS backends (cpu) run one thread.
+ * `threads` > 1 starts tfjs-backend-wasm's threaded build with that many XNNPACK threads (lib/backend/wasm-threads.ts,
+ * before its first use); the returned `threads` is what it reports running. The JS backends (cpu) run one thread.
  */
 export async function startBackend(R, name, { threads } = {}) {
-  if (name === 'wasm' && threads) {
-    const pkg = await import('@tensorflow/tfjs-backend-wasm').catch(() => null);
-    (pkg?.setThreadsCount ?? pkg?.default?.setThreadsCount)?.(threads);
-  }
-  if (name === 'wasm' && !R.BACKEND_ORDER.includes('wasm')) return startStockWasm(R);
-  const info = await R.initBackend({ backend: name, verbose: false });
+  const init = () => R.initBackend({ backend: name, verbose: false });
+  let info;
+  if (name === 'wasm' && threads > 1) {
+    const { withWasmThreads } = await import('../../dist/backend/wasm-threads.js');
+    info = await withWasmThreads(threads, init);
+  } else info = await init();
   const t = info.backend === 'wasm' ? await wasmThreads() : info.backend === 'cpu' ? 1 : null;
   return { backend: info.backend, device: info.device, threads: t };
 }
@@ -34,10 +34,3 @@ export async function useBackend(tf, name) {
   if (tf.getBackend() !== name && !(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false`);
 }
 
-/** A reprlab build without the wasm backend: tfjs' stock wasm backend (no training kernels of ours), as scripts/measure. */
-async function startStockWasm(R) {
-  await import('@tensorflow/tfjs-backend-wasm');
-  if (!(await R.tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') returned false");
-  await R.tf.ready();
-  return { backend: 'wasm', device: 'stock tfjs-backend-wasm (this reprlab build has no wasm backend)', threads: await wasmThreads() };
-}
