@@ -17,7 +17,7 @@ async function workload(): Promise<Float32Array[]> {
     const x = tf.randomUniform([3, 9, 7, 3], -1, 1, 'float32', 1);
     const w = tf.randomUniform([3, 3, 3, 8], -1, 1, 'float32', 2);
     const a = tf.randomUniform([67, 129], -1, 1, 'float32', 3);
-    const dW = tf.grad((f: tf.Tensor4D) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, f, 2, 'same'))))(w as tf.Tensor4D);
+    const dW = tf.grad((f) => tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'))))(w);
     return [tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), dW, tf.matMul(a, a, false, true)];
   }).map((t) => {
     const v = t.dataSync() as Float32Array;
