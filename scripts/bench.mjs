@@ -90,6 +90,7 @@ const results = [];
 const classical = [];
 const profiles = [];
 const soaks = [];
+const stepFlopsSeen = new Map();
 
 /**
  * Time one workload under each kernel mode. The modes are interleaved step by step (stock, ours, stock, ours, ...)
@@ -132,7 +133,9 @@ async function measureWorkload(w, info, modes) {
     }
     const memAfter = memorySnapshot(tf);
     const first = set[modes[0]];
-    const flops = first.flops ?? (w.group === 'op' ? 0 : (await stepFlops(tf, first.run)).flops);
+    // FLOPs of a step come from one profiled step; the same workload on another backend has the same FLOPs.
+    const flops = first.flops ?? (w.group === 'op' ? 0 : (stepFlopsSeen.get(w.name) ?? (await stepFlops(tf, first.run)).flops));
+    stepFlopsSeen.set(w.name, flops);
     for (const mode of modes) {
       use(mode);
       const t = times[mode];
