@@ -14,6 +14,7 @@ import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { maxPoolGrad } from './max-pool-grad.js';
 import { mean, sum } from './reduce.js';
 import { tile } from './tile.js';
+import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
 /** Our wasm kernels, by tfjs kernel name. */
 export const WASM_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
@@ -23,6 +24,7 @@ export const WASM_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
   Sum: sum,
   Mean: mean,
   MaxPoolGrad: maxPoolGrad,
+  UnsortedSegmentSum: unsortedSegmentSum,
 };
 
 /** Register ours for 'wasm' (idempotent; after the wasm package is loaded). Returns the kernel names. */
