@@ -11,11 +11,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import { stock, WASM, type WasmKernelFunc } from './backend.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
+import { maxPoolGrad } from './max-pool-grad.js';
+import { mean, sum } from './reduce.js';
+import { tile } from './tile.js';
+import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
 /** Our wasm kernels, by tfjs kernel name. */
 export const WASM_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
   Conv2DBackpropFilter: conv2DBackpropFilter,
   Conv2DBackpropInput: conv2DBackpropInput,
+  Tile: tile,
+  Sum: sum,
+  Mean: mean,
+  MaxPoolGrad: maxPoolGrad,
+  UnsortedSegmentSum: unsortedSegmentSum,
 };
 
 /** Register ours for 'wasm' (idempotent; after the wasm package is loaded). Returns the kernel names. */
