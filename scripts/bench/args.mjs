@@ -4,7 +4,7 @@
 export const HELP = `usage: node scripts/bench.mjs [options]   (or: npm run bench -- [options])
   --backend LIST    webgpu | wasm | cpu | tensorflow | all, or a comma list run side by side in one process, e.g.
                     wasm,cpu (default: REPRLAB_BACKEND or the first that starts). With two or more, each workload is
-                    timed on each backend in turn and every row of a later backend gets a ratio to the first one's
+                    timed on each backend in turn; with cpu among them every other row gets its speed-up over cpu
   --vs-torch        also run the same workloads in PyTorch (CPU) in the same run, alternating step by step with
                     reprlab's, and print reprlab/PyTorch on every row. Needs torch in /usr/bin/python3 (Debian:
                     sudo apt-get install -y --no-install-recommends python3-torch; REPRLAB_PYTHON picks another
