@@ -2,80 +2,44 @@
 // reprlab GPU benchmark (issue #8; docs/performance.md). Imports the built package ('reprlab' -> dist/), so run
 // `npm run build` first (`npm run bench` does).
 //
-//   node scripts/bench.mjs [--backend webgpu|cpu|tensorflow|all] [--quick] [--json out.json]
-//                          [--kernels both|ours|stock] [--only simclr,matmul,...] [--warmup N] [--steps N]
-//                          [--profile] [--soak [STEPS]] [--markdown]
+//   node scripts/bench.mjs [--backend webgpu|wasm|cpu|tensorflow|all|LIST] [--vs-torch] [--threads N] [--quick]
+//                          [--json out.json] [--kernels both|ours|stock] [--only simclr,matmul,...] [--warmup N]
+//                          [--steps N] [--profile] [--soak [STEPS]] [--markdown]
 //
 // Default: the backend initBackend() picks (REPRLAB_BACKEND), full sizes, on webgpu both kernel sets (stock tfjs
 // kernels and ours, same run, ratio ours/stock). --quick: tiny sizes for a CPU box (lavapipe/cpu, a few minutes).
-// --profile: per-kernel time of one step of each selected step workload (tf.profile). --soak: memory over many
-// steps (default 1000) of the first selected step workload.
+// --backend wasm,cpu: each workload on each backend in turn, the speed-up over cpu on every row. --vs-torch: the
+// same workloads in PyTorch (scripts/bench/torch_workloads.py), alternating step by step, reprlab/PyTorch on every
+// row (options: scripts/bench/args.mjs). --profile: per-kernel time of one step of each selected step workload
+// (tf.profile). --soak: memory over many steps (default 1000) of the first selected step workload.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HELP, parseArgs, UsageError } from './bench/args.mjs';
+import { addRatios, targetLines } from './bench/compare.mjs';
+import { startBackend, useBackend } from './bench/engines.mjs';
 import { countDispatches, median, memorySnapshot, profileTop, quantile, stepFlops, timeIt } from './bench/measure.mjs';
 import { markdownTable, mib, profileReport, rowLine } from './bench/report.mjs';
+import { probeTorch, TORCH_INSTALL, TorchSession, torchPython } from './bench/torch.mjs';
 import { sizes, workloads } from './bench/workloads.mjs';
 
-const HELP = `usage: node scripts/bench.mjs [options]   (or: npm run bench -- [options])
-  --backend NAME    webgpu | cpu | tensorflow | all (default: REPRLAB_BACKEND or the first that starts)
-  --quick           tiny sizes, for a CPU-only box (lavapipe or cpu): a few minutes
-  --kernels WHICH   on webgpu, which kernel sets to time: both (= stock,ours; the default), or a comma list of
-                    stock, ours, auto (auto = the default choice: all of ours on a GPU, fewer on a software
-                    adapter; see lib/kernels). REPRLAB_KERNELS=stock|ours|auto sets the default to that one
-  --only LIST       comma-separated: step, op, classical, simclr, supervised, mae, matmul, nt-xent, conv, or any part
-                    of a name (classical = scripts/bench/classical.mjs, run as a child process when present)
-  --warmup N        untimed calls first (default 3; quick 1)
-  --steps N         timed calls, median reported (default 20; quick 3)
-  --profile         print the top kernels (tf.profile) of one call of each selected step workload
-  --soak [STEPS]    run STEPS (default 1000) steps of the first selected step workload and report memory
-  --json FILE       also write every figure to FILE
-  --markdown        print the closing table as markdown (default: also printed)
-  --help`;
-
-function parseArgs(argv) {
-  const o = { backend: undefined, quick: false, kernels: undefined, only: [], warmup: undefined, steps: undefined, profile: false, soak: 0, json: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = () => {
-      const v = argv[++i];
-      if (v === undefined) fail(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--help' || a === '-h') {
-      console.log(HELP);
-      process.exit(0);
-    } else if (a === '--backend') o.backend = next();
-    else if (a === '--quick') o.quick = true;
-    else if (a === '--kernels') o.kernels = next();
-    else if (a === '--only') o.only.push(...next().split(',').filter(Boolean));
-    else if (a === '--warmup') o.warmup = int(next(), a);
-    else if (a === '--steps') o.steps = int(next(), a);
-    else if (a === '--profile') o.profile = true;
-    else if (a === '--soak') o.soak = /^\d+$/.test(argv[i + 1] ?? '') ? int(argv[++i], a) : 1000;
-    else if (a === '--json') o.json = next();
-    else if (a === '--markdown') o.markdown = true;
-    else fail(`unknown option ${a}`);
-  }
-  const envKernels = process.env.REPRLAB_KERNELS?.toLowerCase();
-  o.kernels ??= envKernels === 'ours' || envKernels === 'stock' || envKernels === 'auto' ? envKernels : 'both';
-  o.kernelModes = o.kernels === 'both' ? ['stock', 'ours'] : o.kernels.split(',');
-  if (!o.kernelModes.length || o.kernelModes.some((m) => !['ours', 'stock', 'auto'].includes(m))) fail(`--kernels must be both, or a comma list of stock, ours, auto (got ${o.kernels})`);
-  o.warmup ??= o.quick ? 1 : 3;
-  o.steps ??= o.quick ? 3 : 20;
-  return o;
-}
-function int(v, flag) {
-  if (!/^\d+$/.test(v)) fail(`${flag} needs a whole number (got ${v})`);
-  return Number(v);
-}
 function fail(msg) {
   console.error(`bench: ${msg}\n\n${HELP}`);
   process.exit(2);
 }
 
-const opts = parseArgs(process.argv.slice(2));
+let opts;
+try {
+  opts = parseArgs(process.argv.slice(2));
+} catch (err) {
+  if (err instanceof UsageError) fail(err.message);
+  throw err;
+}
+if (opts.help) {
+  console.log(HELP);
+  process.exit(0);
+}
 const here = dirname(fileURLToPath(import.meta.url));
 
 let R;
@@ -119,45 +83,59 @@ async function runClassical(backend) {
   }
 }
 
-function backendsToRun() {
-  const b = opts.backend ?? process.env.REPRLAB_BACKEND;
-  if (!b || b === 'auto') return [undefined];
-  if (b === 'all') return [...R.BACKEND_ORDER];
-  return [b];
-}
+const backendsToRun = () => (opts.backends[0] === 'all' ? [...R.BACKEND_ORDER] : opts.backends);
 
 const choice = (mode) => (mode === 'auto' ? 'auto' : mode === 'ours');
 const results = [];
 const classical = [];
 const profiles = [];
 const soaks = [];
+const stepFlopsSeen = new Map();
 
 /**
  * Time one workload under each kernel mode. The modes are interleaved step by step (stock, ours, stock, ours, ...)
- * on separate but identical set-ups, so that a noisy shared machine slows both alike and the ratio holds.
+ * on separate but identical set-ups, so that a noisy shared machine slows both alike and the ratio holds. With
+ * --vs-torch, PyTorch's version of the workload (once per workload, beside the first backend that runs it) takes its
+ * turn in the same rotation: reprlab step, PyTorch step, reprlab step, ...
  */
 async function measureWorkload(w, info, modes) {
   const gpu = info.backend === 'webgpu';
   const use = (mode) => gpu && R.useCustomKernels(choice(mode));
-  const rows = Object.fromEntries(modes.map((mode) => [mode, { backend: info.backend, workload: w.name, group: w.group, kernels: gpu ? mode : '-' }]));
+  const rows = Object.fromEntries(modes.map((mode) => [mode, { backend: info.backend, workload: w.name, family: w.family, group: w.group, items: w.items, kernels: gpu ? mode : '-' }]));
   const set = {};
   const times = Object.fromEntries(modes.map((m) => [m, []]));
+  const withTorch = torch.session && w.torch && !torch.done.has(w.name);
+  const torchRow = withTorch ? { backend: 'pytorch', workload: w.name, family: w.family, group: w.group, items: w.items, kernels: '-', threads: torch.session.info.threads, times: [] } : null;
+  let torchId;
+  const torchStep = async () => torchRow.times.push((await torch.session.step(torchId)).ms);
   try {
     for (const mode of modes) set[mode] = await w.setup(R);
     for (const mode of modes) {
       use(mode);
       await timeIt(set[mode].run, { warmup: opts.warmup, steps: 0 });
     }
+    if (withTorch) {
+      torch.done.add(w.name);
+      try {
+        torchId = await torch.session.setup(w.torch);
+        for (let i = 0; i < opts.warmup; i++) await torch.session.step(torchId);
+      } catch (err) {
+        torchRow.error = String(err.message ?? err).split('\n')[0];
+      }
+    }
     const memBefore = memorySnapshot(tf);
     for (let i = 0; i < opts.steps; i++) {
       for (const mode of modes) {
         use(mode);
         times[mode].push((await timeIt(set[mode].run, { warmup: 0, steps: 1 })).times[0]);
+        if (torchRow && !torchRow.error) await torchStep().catch((err) => (torchRow.error = String(err.message ?? err)));
       }
     }
     const memAfter = memorySnapshot(tf);
     const first = set[modes[0]];
-    const flops = first.flops ?? (w.group === 'op' ? 0 : (await stepFlops(tf, first.run)).flops);
+    // FLOPs of a step come from one profiled step; the same workload on another backend has the same FLOPs.
+    const flops = first.flops ?? (w.group === 'op' ? 0 : (stepFlopsSeen.get(w.name) ?? (await stepFlops(tf, first.run)).flops));
+    stepFlopsSeen.set(w.name, flops);
     for (const mode of modes) {
       use(mode);
       const t = times[mode];
@@ -175,15 +153,27 @@ async function measureWorkload(w, info, modes) {
         note: set[mode].note,
       });
     }
+    if (torchRow && !torchRow.error) {
+      const t = torchRow.times;
+      Object.assign(torchRow, { ms: median(t), p10: quantile(t, 0.1), p90: quantile(t, 0.9), steps: t.length, imgPerS: w.items ? (1000 * w.items) / median(t) : undefined, flops, tflops: flops ? flops / (median(t) * 1e-3) / 1e12 : undefined });
+    }
   } catch (err) {
     for (const mode of modes) rows[mode].error ??= String(err).split('\n')[0];
   } finally {
     for (const mode of modes) set[mode]?.dispose();
+    if (torchId) await torch.session.dispose(torchId).catch(() => {});
   }
   for (const m of ['ours', 'auto']) if (rows[m]?.ms && rows.stock?.ms) rows[m].ratio = rows[m].ms / rows.stock.ms;
+  if (torchRow?.ms) for (const mode of modes) if (rows[mode].ms) rows[mode].vsTorch = rows[mode].ms / torchRow.ms;
+  const torchNote = torch.reason ?? (!w.torch && torch.session ? 'no PyTorch version of this workload' : undefined);
   for (const mode of modes) {
+    if (torchNote && !rows[mode].vsTorch && !torch.done.has(w.name)) rows[mode].torchNote = torchNote;
     results.push(rows[mode]);
     console.log(rows[mode].error ? `${w.name.padEnd(44)} ${rows[mode].kernels.padEnd(6)} ERROR ${rows[mode].error}` : rowLine(rows[mode]));
+  }
+  if (torchRow && (torchRow.ms || torchRow.error)) {
+    results.push(torchRow);
+    console.log(torchRow.error ? `${w.name.padEnd(44)} torch  ERROR ${torchRow.error}` : rowLine({ ...torchRow, kernels: 'torch' }));
   }
   const notes = [...new Set(modes.map((m) => rows[m].note).filter(Boolean))];
   for (const n of notes) console.log(`  (${n})`);
@@ -246,42 +236,93 @@ async function soak(w, info, steps) {
   }
 }
 
-console.log(`reprlab bench ${new Date().toISOString()} | node ${process.version} | tfjs ${tf.version_core} | ${os.cpus()[0]?.model ?? os.arch()} x${os.cpus().length} | ${opts.quick ? 'quick sizes' : 'full sizes'}`);
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+console.log(`reprlab bench ${new Date().toISOString()} | node ${process.version} | tfjs ${tf.version_core} | ${os.cpus()[0]?.model ?? os.arch()} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB | load ${load()} | ${opts.quick ? 'quick sizes' : 'full sizes'}`);
+const loadStart = os.loadavg();
 const devices = [];
+const engines = [];
 for (const name of backendsToRun()) {
   let info;
   try {
-    info = await R.initBackend({ backend: name, verbose: false });
+    info = await startBackend(R, name, { threads: opts.threads });
   } catch (err) {
     const reason = String(err.message ?? err).split('\n')[0].split('. ')[0];
     console.log(`\nbackend ${name}: skipped (${reason})`);
     results.push({ backend: name, skipped: reason });
     continue;
   }
-  devices.push({ backend: info.backend, device: info.device });
-  const modes = info.backend === 'webgpu' ? opts.kernelModes : ['-'];
-  console.log(`\nbackend ${info.backend} on ${info.device}${info.backend === 'webgpu' ? ` | kernels: ${modes.join(' vs ')}` : ''}`);
-  const list = await allWorkloads(info.backend);
-  if (!list.length && !opts.only.includes('classical')) fail(`--only ${opts.only.join(',')} selects no workload`);
-  const steps = list.filter((w) => w.group !== 'op');
-  if (opts.soak) {
-    if (!steps.length) fail('--soak needs a step workload (see --only)');
-    await soak(steps[0], info, opts.soak);
-  } else if (opts.profile) {
-    for (const w of steps) await profileWorkload(w, info, modes);
+  devices.push(info);
+  engines.push(info);
+  const threads = info.threads && !/thread/.test(info.device) ? `, ${info.threads} thread${info.threads === 1 ? '' : 's'}` : '';
+  console.log(`backend ${info.backend} on ${info.device}${threads}`);
+}
+
+/** PyTorch beside reprlab (--vs-torch): one server process for the run, at the wasm backend's thread count. */
+const torch = { session: null, reason: undefined, done: new Set() };
+if (opts.vsTorch && !opts.soak && !opts.profile) {
+  const probe = probeTorch();
+  if (!probe.ok) {
+    torch.reason = probe.reason;
+    console.log(`\n${probe.reason}\n  PyTorch columns stay empty. To compare, install PyTorch for ${torchPython()}: ${TORCH_INSTALL}`);
   } else {
-    for (const w of list) await measureWorkload(w, info, modes);
-    await runClassical(info.backend);
+    const threads = engines.find((e) => e.backend === 'wasm')?.threads ?? opts.threads ?? 1;
+    try {
+      torch.session = await TorchSession.start({ threads });
+      const i = torch.session.info;
+      console.log(`PyTorch ${i.torch} (${torchPython()}), ${i.threads} thread${i.threads === 1 ? '' : 's'}, oneDNN ${i.mkldnn ? 'on' : 'off'}, BLAS ${i.blas}`);
+      devices.push({ backend: 'pytorch', device: `PyTorch ${i.torch}, BLAS ${i.blas}`, threads: i.threads });
+    } catch (err) {
+      torch.reason = `PyTorch did not start: ${String(err.message ?? err).split('\n')[0]}`;
+      console.log(torch.reason);
+    }
   }
 }
 
+if (opts.soak || opts.profile) {
+  for (const info of engines) {
+    await useBackend(tf, info.backend);
+    const modes = info.backend === 'webgpu' ? opts.kernelModes : ['-'];
+    const steps = (await allWorkloads(info.backend)).filter((w) => w.group !== 'op');
+    if (!steps.length) fail(`${opts.soak ? '--soak' : '--profile'} needs a step workload (see --only)`);
+    if (opts.soak) await soak(steps[0], info, opts.soak);
+    else for (const w of steps) await profileWorkload(w, info, modes);
+  }
+} else {
+  // Workload by workload, each on every backend in turn (so a ratio between backends is measured minutes, not a
+  // whole run, apart); the list is the first backend's, then what later ones add (their sizes may differ).
+  const lists = await Promise.all(engines.map(async (e) => ({ e, list: await allWorkloads(e.backend) })));
+  const order = [...new Set(lists.flatMap(({ list }) => list.map((w) => w.name)))];
+  if (engines.length && !order.length && !opts.only.includes('classical')) fail(`--only ${opts.only.join(',')} selects no workload`);
+  let header = null;
+  for (const name of order) {
+    for (const { e, list } of lists) {
+      const w = list.find((x) => x.name === name);
+      if (!w) continue;
+      await useBackend(tf, e.backend);
+      const modes = e.backend === 'webgpu' ? opts.kernelModes : ['-'];
+      if (header !== e.backend && engines.length === 1) console.log(`\nbackend ${e.backend}${e.backend === 'webgpu' ? ` | kernels: ${modes.join(' vs ')}` : ''}`);
+      header = e.backend;
+      await measureWorkload(w, e, modes);
+    }
+  }
+  for (const e of engines) {
+    await useBackend(tf, e.backend);
+    await runClassical(e.backend);
+  }
+}
+await torch.session?.close();
+
+const loadEnd = os.loadavg();
 if (!opts.soak && !opts.profile) {
+  addRatios(results);
+  console.log(`\nload average ${loadStart.map((x) => x.toFixed(2)).join(' ')} at the start, ${load()} at the end; ${engines.map((e) => `${e.backend}: ${e.device}${e.threads && !/thread/.test(e.device) ? `, ${e.threads} thread(s)` : ''}`).join('; ')}`);
   console.log('\n' + markdownTable(results.filter((r) => !r.error)));
+  for (const line of targetLines(results)) console.log(line);
 }
 if (opts.json) {
   const file = resolve(opts.json);
   mkdirSync(dirname(file), { recursive: true });
-  const out = { date: new Date().toISOString(), node: process.version, tfjs: tf.version_core, cpu: os.cpus()[0]?.model, quick: opts.quick, sizes: Object.fromEntries(devices.map((d) => [d.backend, sizes(opts.quick, d.backend)])), warmup: opts.warmup, steps: opts.steps, devices, results, classical, profiles, soaks };
+  const out = { date: new Date().toISOString(), loadavg: { start: loadStart, end: loadEnd }, node: process.version, tfjs: tf.version_core, cpu: os.cpus()[0]?.model, quick: opts.quick, sizes: Object.fromEntries(engines.map((d) => [d.backend, sizes(opts.quick, d.backend)])), warmup: opts.warmup, steps: opts.steps, devices, results, classical, profiles, soaks };
   writeFileSync(file, JSON.stringify(out, null, 1));
   console.log(`\nwrote ${file}`);
 }

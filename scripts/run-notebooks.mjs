@@ -1,4 +1,4 @@
-// `npm run notebooks [-- names...] [--mode smoke|full] [--backend cpu|webgpu|tensorflow] [--timeout s] [--no-build]`
+// `npm run notebooks [-- names...] [--mode smoke|full] [--backend cpu|wasm|webgpu|tensorflow] [--timeout s] [--no-build]`
 // Executes notebooks/*.ipynb (sorted, not homework/) headless through the tslab kernel, one line per notebook,
 // executed copies in build/executed/; exits non-zero naming every failed notebook and cell.
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ const USAGE = `usage: npm run notebooks [-- [names...] [options]]
 
   names             notebooks to run: 00-setup, 00-setup.ipynb, 00, or a path (default: all of notebooks/*.ipynb)
   --mode M          smoke (tiny sizes, default; or REPRLAB_MODE) or full (the lecture's sizes)
-  --backend B       cpu, webgpu or tensorflow (default: REPRLAB_BACKEND, else automatic)
+  --backend B       cpu, wasm, webgpu or tensorflow (default: REPRLAB_BACKEND, else automatic)
   --timeout S       seconds per cell (default 120 in smoke mode, 1800 in full)
   --out DIR         where executed copies go (default build/executed)
   --no-build        skip 'npm run build' (notebooks import the built package)
@@ -39,7 +39,7 @@ function parse(argv) {
         break;
       case '--backend':
         o.backend = next('backend');
-        if (!['cpu', 'webgpu', 'tensorflow', 'auto'].includes(o.backend)) die(`--backend must be cpu, webgpu, tensorflow or auto (got '${o.backend}')`);
+        if (!['cpu', 'wasm', 'webgpu', 'tensorflow', 'auto'].includes(o.backend)) die(`--backend must be cpu, wasm, webgpu, tensorflow or auto (got '${o.backend}')`);
         if (o.backend === 'auto') o.backend = undefined;
         break;
       case '--timeout':

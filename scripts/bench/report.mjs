@@ -13,30 +13,45 @@ export const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
 export function rowLine(r) {
   const parts = [
     pad(r.workload, 44),
-    pad(r.kernels, 6),
+    pad(r.kernels && r.kernels !== '-' ? r.kernels : r.backend, 7),
     lpad(`${fmt(r.ms, r.ms < 10 ? 2 : 1)} ms`, 11),
     lpad(`[${fmt(r.p10, 1)}..${fmt(r.p90, 1)}]`, 18),
     lpad(r.imgPerS ? `${fmt(r.imgPerS, 0)} img/s` : '', 13),
     lpad(r.tflops !== undefined ? `${tflops(r.tflops)} TFLOP/s` : '', 16),
     lpad(r.dispatches != null ? `${r.dispatches} disp` : '', 10),
     lpad(r.ratio !== undefined ? `${r.kernels}/stock ${fmt(r.ratio, 3)} (${fmt(1 / r.ratio, 1)}x)` : '', 28),
+    r.vsTorch !== undefined ? `reprlab/PyTorch ${fmt(r.vsTorch, 2)}` : r.torchNote ? `(PyTorch: ${r.torchNote})` : '',
   ];
-  return parts.join(' ');
+  return parts.join(' ').trimEnd();
 }
 
+/**
+ * The closing table. The engine columns (reprlab/PyTorch time, speed-up over the cpu backend) appear when the run
+ * had PyTorch or a second backend (scripts/bench/compare.mjs); the GPU columns (dispatches, ours vs stock) when a
+ * row has them.
+ */
 export function markdownTable(results) {
-  const lines = [
-    '| backend | workload | kernels | ms/step (median) | p10–p90 ms | img/s | TFLOP/s | GPU dispatches | time vs stock (speed-up) |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|',
+  const any = (f) => results.some(f);
+  const cols = [
+    ['backend', (r) => r.backend],
+    ['workload', (r) => r.workload],
+    ...(any((r) => r.kernels && r.kernels !== '-') ? [['kernels', (r) => r.kernels]] : []),
+    ['ms/step (median)', (r) => fmt(r.ms, r.ms < 10 ? 2 : 1), true],
+    ['p10–p90 ms', (r) => `${fmt(r.p10)}–${fmt(r.p90)}`, true],
+    ['img/s', (r) => (r.imgPerS ? fmt(r.imgPerS, 0) : ''), true],
+    ['TFLOP/s', (r) => (r.tflops !== undefined ? tflops(r.tflops) : ''), true],
+    ...(any((r) => r.dispatches != null) ? [['GPU dispatches', (r) => r.dispatches ?? '', true]] : []),
+    ...(any((r) => r.ratio !== undefined) ? [['time vs stock (speed-up)', (r) => (r.ratio !== undefined ? `${fmt(r.ratio, 3)} (${fmt(1 / r.ratio, 1)}×)` : ''), true]] : []),
+    ...(any((r) => r.backend === 'pytorch' || r.torchNote) ? [['reprlab/PyTorch', (r) => (r.vsTorch !== undefined ? fmt(r.vsTorch, 2) : ''), true]] : []),
+    ...(any((r) => r.vsCpu !== undefined) ? [['speed-up vs cpu', (r) => (r.vsCpu !== undefined ? `${fmt(r.vsCpu, 1)}×${r.vsCpuHow === 'same workload' ? '' : ` (${r.vsCpuHow})`}` : ''), true]] : []),
   ];
+  const lines = [`| ${cols.map((c) => c[0]).join(' | ')} |`, `|${cols.map((c) => (c[2] ? '---:' : '---')).join('|')}|`];
   for (const r of results) {
     if (r.skipped) {
-      lines.push(`| ${r.backend} | (skipped: ${r.skipped}) | | | | | | | |`);
+      lines.push(`| ${r.backend} | (skipped: ${r.skipped}) |${' |'.repeat(cols.length - 2)}`);
       continue;
     }
-    lines.push(
-      `| ${r.backend} | ${r.workload} | ${r.kernels} | ${fmt(r.ms, r.ms < 10 ? 2 : 1)} | ${fmt(r.p10)}–${fmt(r.p90)} | ${r.imgPerS ? fmt(r.imgPerS, 0) : ''} | ${r.tflops !== undefined ? tflops(r.tflops) : ''} | ${r.dispatches ?? ''} | ${r.ratio !== undefined ? `${fmt(r.ratio, 3)} (${fmt(1 / r.ratio, 1)}×)` : ''} |`,
-    );
+    lines.push(`| ${cols.map((c) => c[1](r)).join(' | ')} |`);
   }
   return lines.join('\n');
 }

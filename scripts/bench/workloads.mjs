@@ -2,39 +2,61 @@
 // time in. Each workload is { name, group, items, setup(R) -> { run() -> tf.Tensor, flops?, dispose() } }:
 // `run()` does one step/op and returns a tensor the harness reads (awaits) to sync the GPU; `flops` is counted
 // analytically (ops) or from the kernels of one profiled step (steps, see measure.mjs); `items` is images per step.
+// `torch` describes the same workload for scripts/bench/torch_workloads.py (--vs-torch); `family` names a step
+// without its batch size, so steps measured at different B can be compared per image.
 //
 // Inputs are made once per workload and perturbed on the GPU: the bench is about compute, not data loading or
 // JS-side random numbers (the two augmented SimCLR views are two noise-perturbed copies of one batch).
 
+const FMNIST = [28, 28, 1];
+const CIFAR = [32, 32, 3];
+
 /**
- * Sizes: `quick` runs on a CPU box (lavapipe / cpu backend) in a few minutes; full sizes are for a GPU host. The cpu
- * backend's quick sizes are smaller still: its Conv2DBackpropFilter is a scalar JS loop (≈ 100 s for 8 images of
- * 32×32 on a loaded 2-core box).
+ * Sizes: `quick` runs on a CPU box (lavapipe / cpu backend) in a few minutes; full sizes are for a GPU host, except on
+ * the CPU engines (wasm, cpu), whose full sizes are the issue-12 set measured beside PyTorch: SimCLR B = 32 and 256 on
+ * 28×28×1 and 32×32×3, supervised B = 32 and 256, matmul 512/1024, the convolutions of a B = 32 SimCLR step (2 views
+ * = 64 images). The cpu backend keeps only the B = 32 steps (a B = 256 step takes about a minute there); the bench
+ * compares the other engines' B = 256 steps with its B = 32 ones per image. The cpu backend's quick sizes are smaller
+ * still: its Conv2DBackpropFilter is slow (a scalar JS loop before lib/kernels/cpu-conv.ts).
+ * simclr and supervised entries are [batch, [height, width, channels]].
  */
 export function sizes(quick, backend) {
   if (quick && backend === 'cpu')
-    return { simclr: [2], supervised: [2], mae: [2], matmul: [128, 256], ntxent: [[32, 128], [128, 128]], convBatch: 1, fashionBatch: 1, ops: { matmulRepeat: 1, convRepeat: 1 } };
-  return quick
-    ? {
-        simclr: [8],
-        supervised: [8],
-        mae: [4],
-        matmul: [128, 256],
-        ntxent: [[32, 128], [128, 128]], // [N, D]: 2N rows
-        convBatch: 4,
-        fashionBatch: 4,
-        ops: { matmulRepeat: 1, convRepeat: 1 },
-      }
-    : {
-        simclr: [256, 1024],
-        supervised: [256],
-        mae: [256],
-        matmul: [1024, 2048],
-        ntxent: [[256, 128], [1024, 128]], // [N, D]: the SimCLR step's loss at B=256 and 1024 (projection dim 128)
-        convBatch: 512, // 2 views × B=256: what the SimCLR step's convs see
-        fashionBatch: 256,
-        ops: { matmulRepeat: 10, convRepeat: 5 },
-      };
+    return { simclr: [[2, CIFAR]], supervised: [[2, CIFAR]], mae: [2], matmul: [128, 256], ntxent: [[32, 128], [128, 128]], convBatch: 1, fashionBatch: 1, ops: { matmulRepeat: 1, convRepeat: 1 } };
+  if (quick)
+    return {
+      simclr: [[8, CIFAR]],
+      supervised: [[8, CIFAR]],
+      mae: [4],
+      matmul: [128, 256],
+      ntxent: [[32, 128], [128, 128]], // [N, D]: 2N rows
+      convBatch: 4,
+      fashionBatch: 4,
+      ops: { matmulRepeat: 1, convRepeat: 1 },
+    };
+  if (backend === 'wasm' || backend === 'cpu') {
+    const batches = backend === 'cpu' ? [32] : [32, 256];
+    return {
+      simclr: [FMNIST, CIFAR].flatMap((shape) => batches.map((b) => [b, shape])),
+      supervised: batches.map((b) => [b, FMNIST]),
+      mae: [],
+      matmul: [512, 1024],
+      ntxent: [[256, 128]],
+      convBatch: 64,
+      fashionBatch: 64,
+      ops: { matmulRepeat: 1, convRepeat: 1 },
+    };
+  }
+  return {
+    simclr: [[256, CIFAR], [1024, CIFAR]],
+    supervised: [[256, CIFAR]],
+    mae: [256],
+    matmul: [1024, 2048],
+    ntxent: [[256, 128], [1024, 128]], // [N, D]: the SimCLR step's loss at B=256 and 1024 (projection dim 128)
+    convBatch: 512, // 2 views × B=256: what the SimCLR step's convs see
+    fashionBatch: 256,
+    ops: { matmulRepeat: 10, convRepeat: 5 },
+  };
 }
 
 const TAU = 0.5;
@@ -78,20 +100,28 @@ async function pickNtXent(R) {
 
 const trainable = (models) => models.flatMap((m) => m.trainableWeights.map((w) => w.read()));
 
-/** The reference SimCLR step: smallCnn [32,64,128] + GAP + projection head 128-64, NT-Xent τ=0.5, Adam 1e-3. */
-function simclrStep(B) {
+const WIDTHS = [32, 64, 128];
+const shapeName = (shape) => shape.join('x');
+
+/**
+ * The reference SimCLR step: smallCnn [32,64,128] + GAP + projection head 128-128-64, NT-Xent τ=0.5, Adam 1e-3, on
+ * B images of `shape` (two views: 2B through the encoder). `torch` is the same step for scripts/bench/torch_workloads.py.
+ */
+function simclrStep([B, shape]) {
   return {
-    name: `simclr step B=${B}`,
+    name: `simclr step B=${B} ${shapeName(shape)}`,
+    family: `simclr step ${shapeName(shape)}`,
     group: 'step',
     items: B,
+    torch: { kind: 'simclr', batch: B, shape, widths: WIDTHS, hidden: 128, out: 64, tau: TAU, lr: 1e-3 },
     async setup(R) {
       const tf = R.tf;
-      const encoder = R.smallCnn({ inputShape: [32, 32, 3], widths: [32, 64, 128], seed: 1 });
+      const encoder = R.smallCnn({ inputShape: shape, widths: WIDTHS, seed: 1 });
       const head = R.projectionHead({ inputDim: 128, hiddenDim: 128, outputDim: 64, seed: 2 });
       const opt = tf.train.adam(1e-3);
-      const x = tf.randomUniform([B, 32, 32, 3], 0, 1, 'float32', 3);
-      const n1 = tf.randomNormal([B, 32, 32, 3], 0, 0.1, 'float32', 4);
-      const n2 = tf.randomNormal([B, 32, 32, 3], 0, 0.1, 'float32', 5);
+      const x = tf.randomUniform([B, ...shape], 0, 1, 'float32', 3);
+      const n1 = tf.randomNormal([B, ...shape], 0, 0.1, 'float32', 4);
+      const n2 = tf.randomNormal([B, ...shape], 0, 0.1, 'float32', 5);
       const loss = await pickNtXent(R);
       const vars = trainable([encoder, head]);
       return {
@@ -118,17 +148,19 @@ function simclrStep(B) {
 }
 
 /** Supervised step: the same CNN + linear classifier (10 classes), softmax cross-entropy, Adam. */
-function supervisedStep(B) {
+function supervisedStep([B, shape]) {
   return {
-    name: `supervised step B=${B}`,
+    name: `supervised step B=${B} ${shapeName(shape)}`,
+    family: `supervised step ${shapeName(shape)}`,
     group: 'step',
     items: B,
+    torch: { kind: 'supervised', batch: B, shape, widths: WIDTHS, classes: 10, lr: 1e-3 },
     async setup(R) {
       const tf = R.tf;
-      const encoder = R.smallCnn({ inputShape: [32, 32, 3], widths: [32, 64, 128], seed: 1 });
+      const encoder = R.smallCnn({ inputShape: shape, widths: WIDTHS, seed: 1 });
       const clf = R.linearClassifier({ inputDim: 128, numClasses: 10, seed: 2 });
       const opt = tf.train.adam(1e-3);
-      const x = tf.randomUniform([B, 32, 32, 3], 0, 1, 'float32', 3);
+      const x = tf.randomUniform([B, ...shape], 0, 1, 'float32', 3);
       const labels = tf.tidy(() => tf.oneHot(tf.cast(tf.floor(tf.randomUniform([B], 0, 10, 'float32', 4)), 'int32'), 10));
       const vars = trainable([encoder, clf]);
       return {
@@ -240,6 +272,7 @@ function matmulOp(n, repeat) {
     group: 'op',
     items: null,
     repeat,
+    torch: { kind: 'matmul', n, repeat },
     async setup(R) {
       const tf = R.tf;
       const a = tf.randomNormal([n, n], 0, 1, 'float32', 1);
@@ -259,6 +292,7 @@ function ntxentOp([N, D]) {
     name: `nt-xent fwd+bwd 2NxD ${2 * N}x${D}`,
     group: 'op',
     items: null,
+    torch: { kind: 'ntxent', n: N, d: D, tau: TAU },
     async setup(R) {
       const tf = R.tf;
       const z1 = tf.randomNormal([N, D], 0, 1, 'float32', 1);
@@ -291,6 +325,7 @@ function convOps(label, [B, H, W, C], cout, { k = 3, stride = 1, pad = 'same', s
     group: 'op',
     items: null,
     repeat,
+    torch: { kind: 'conv', what, x: [B, H, W, C], cout, k, stride, pad, repeat },
     async setup(R) {
       const tf = R.tf;
       const x = tf.randomNormal([B, H, W, C], 0, 1, 'float32', 1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '../../lib/tf.js';
-import { BackendUnavailableError, initBackend } from '../../lib/backend/index.js';
+import { AUTO_ORDER, BackendUnavailableError, initBackend, SOFTWARE_ADAPTER } from '../../lib/backend/index.js';
 import { expectClose } from '../helpers.js';
 
 /** A small conv net's loss and input/weight gradients, read back asynchronously (webgpu has no sync read in Node). */
@@ -33,7 +33,31 @@ describe('backend', () => {
   });
 
   it('rejects an unknown backend name, naming the choices', async () => {
-    await expect(initBackend({ backend: 'cuda', verbose: false })).rejects.toThrow(/tensorflow, webgpu, cpu/);
+    await expect(initBackend({ backend: 'cuda', verbose: false })).rejects.toThrow(/tensorflow, webgpu, wasm, cpu/);
+  });
+
+  it('starts wasm (a regular dependency, always available) and reports XNNPACK, SIMD and the thread count', async () => {
+    const info = await initBackend({ backend: 'wasm', verbose: false });
+    expect(info.backend).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(info.summary).toMatch(/^reprlab: backend wasm \(XNNPACK, (no )?SIMD, \d+ threads?\)$/);
+    await initBackend({ backend: 'cpu', verbose: false });
+  });
+
+  it('wasm matches cpu on a conv-net forward/backward within float tolerance', async () => {
+    await initBackend({ backend: 'cpu', verbose: false });
+    const cpu = await convNetForwardBackward();
+    await initBackend({ backend: 'wasm', verbose: false });
+    const wasm = await convNetForwardBackward();
+    await initBackend({ backend: 'cpu', verbose: false });
+    expectClose([wasm.loss], [cpu.loss], 1e-5, 1e-4);
+    for (let i = 0; i < cpu.grads.length; i++) expectClose(wasm.grads[i]!, cpu.grads[i]!, 1e-5, 1e-3);
+  });
+
+  it('the automatic order is tensorflow > webgpu (hardware) > wasm > webgpu (software) > cpu', () => {
+    expect(AUTO_ORDER.map((s) => s.backend + (s.adapter ? `:${s.adapter}` : ''))).toEqual(['tensorflow', 'webgpu:hardware', 'wasm', 'webgpu:software', 'cpu']);
+    for (const name of ['llvmpipe (LLVM 15.0.6, 256 bits) [mesa software]', 'SwiftShader Device (Subzero)', 'lavapipe']) expect(SOFTWARE_ADAPTER.test(name), name).toBe(true);
+    expect(SOFTWARE_ADAPTER.test('NVIDIA GeForce RTX 3080 [nvidia ampere]')).toBe(false);
   });
 
   it('a forced tensorflow backend that is not installed says how to get it', async () => {
