@@ -438,7 +438,8 @@ export async function exportHandouts(o = {}) {
       const entry = { name, title, mode, html: `${name}.html`, pdf: null, ok: run.ok, cell: run.cell ?? null, error: run.error ?? '', seconds: run.seconds, backend: '', engine: '', device: '' };
       const stamp = `${escapeHtml(new Date().toISOString().slice(0, 16).replace('T', ' '))} UTC`;
       try {
-        const info = existsSync(executed) ? runInfo(executed, mode) : { mode, engine: o.backend ?? '', device: '' };
+        const info = existsSync(executed) ? runInfo(executed, mode) : { mode, engine: '', device: '' };
+        if (!info.engine && o.backend) info.engine = o.backend; // the notebook printed no initBackend line: what was forced
         entry.backend = existsSync(executed) ? backendLine(executed) : '';
         Object.assign(entry, { mode: info.mode, engine: info.engine, device: info.device });
         const { run: runLine, notice } = runBannerHtml(info);
