@@ -6,7 +6,7 @@
 #       writes DIR (default offline-bundle/): node.xz (this node binary), files.tar.xz (node_modules, dist/ —
 #       Linux x86-64 runtime files only), debs/ (the Vulkan loader libvulkan1, for hosts without it; needs apt),
 #       unpack.sh and MANIFEST (sizes, node version, date). --level: xz compression (default 6; 0 is fast and
-#       larger). A few minutes on 2 cores; about 200 MB.
+#       larger). 2026-12-01, 2 busy cores: 9 min, 56 MB (node 24 MB, files 32 MB).
 #   copy the checkout and DIR to the host (e.g. rsync or a USB disk), then, from the checkout:
 #   bash DIR/unpack.sh
 #       unpacks node_modules/ and dist/ into the checkout, node into DIR/node/bin, the .debs into DIR/sysroot (not
