@@ -82,7 +82,15 @@ export function withoutDawnNotices<T>(fn: () => T): T {
   const file = join(tmpdir(), `reprlab-dawn-${process.pid}-${Date.now()}.log`);
   // open() takes the lowest free descriptor: 2, just closed
   closeSync(2);
-  const capture = openSync(file, constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC, 0o600);
+  let capture: number;
+  try {
+    capture = openSync(file, constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC, 0o600);
+  } catch {
+    // no writable temp folder: put stderr back and run plainly
+    openSync(`/proc/self/fd/${saved}`, constants.O_WRONLY);
+    closeSync(saved);
+    return fn();
+  }
   try {
     return fn();
   } finally {
