@@ -15,6 +15,8 @@ const usage = `usage: npm run handouts [-- [names...] [options]]
   --timeout S         seconds per cell (default 120 in smoke mode, 1800 in full)
   --out DIR           where handouts go (default handouts/)
   --no-pdf            HTML only (older PDFs of these notebooks are removed: they would not match)
+  --standalone        each page carries plotly.js inline (5 MB a page) and works on its own; by default the pages
+                      share <out>/plotly.min.js, so copy the folder as a whole
   --no-build          skip 'npm run build' (notebooks import the built package)
   --no-execute        re-render pages and PDFs from the executed copies of the last run (no kernel)
 
@@ -28,6 +30,7 @@ const args = parseArgs(
     timeout: { type: 'number' },
     out: { type: 'string' },
     'no-pdf': { type: 'flag' },
+    standalone: { type: 'flag' },
     'no-build': { type: 'flag' },
     'no-execute': { type: 'flag' },
   },
@@ -54,6 +57,7 @@ try {
     timeout: args.timeout,
     outDir: args.out,
     pdf: !args['no-pdf'],
+    standalone: !!args.standalone,
     execute: !args['no-execute'],
     log: (line) => console.log(line),
   });

@@ -54,13 +54,10 @@ export function ensureKernel({ python = defaultPython(), kernel = 'tslab' } = {}
     throw new Error(`cannot run Jupyter with ${python} (${(list.stderr || '').trim().split('\n').pop()}); install it (Debian: apt-get install jupyter-core python3-nbclient python3-ipykernel; see environment.md)`);
   }
   if (kernel !== 'tslab') throw new Error(`Jupyter kernel '${kernel}' is not registered`);
-  const bin = join(ROOT, 'node_modules', '.bin', 'tslab');
-  if (!existsSync(bin)) throw new Error(`${bin} is missing: run 'npm ci' first`);
-  const args = ['--no-install', 'tslab', 'install', `--python=${python}`, `--binary=${bin}`];
-  if (process.getuid && process.getuid() !== 0) args.push('--user');
-  const r = spawnSync('npx', args, { cwd: ROOT, encoding: 'utf8', env: quietPythonEnv() });
+  // scripts/register-kernel.sh: the kernel spec only (tslab install would add an unused jslab kernel)
+  const r = spawnSync('bash', [join(ROOT, 'scripts', 'register-kernel.sh'), `--python=${python}`], { cwd: ROOT, encoding: 'utf8', env: quietPythonEnv() });
   if (r.status !== 0) throw new Error(`registering the tslab kernel failed: ${(r.stderr || r.stdout || '').trim()}`);
-  return `registered kernel 'tslab' (${bin})`;
+  return r.stdout.trim().replace(/^register-kernel: /, '');
 }
 
 /** Where notebooks import `reprlab` from: dist/ (npm run build) through node_modules/reprlab. */

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to executed handouts:
 #   1. Debian packages when missing (Jupyter runner, Fashion-MNIST, Mesa Vulkan from backports, Chromium)
-#   2. npm ci            3. npm run build         4. register the tslab Jupyter kernel
-#   5. the main job: npm run handouts (every notebook executed in smoke mode -> handouts/*.html + *.pdf)
+#   2. npm ci            3. npm run build         4. which backend the notebooks get (and the optional
+#   tfjs-node packages' fate)   5. register the tslab Jupyter kernel
+#   6. the main job: npm run handouts (every notebook executed in smoke mode -> handouts/*.html + *.pdf)
 # Options: --no-run (stop after set-up), --mode smoke|full (handouts mode, default smoke).
 # REPRLAB_SKIP_SYSTEM=1 skips step 1 (no root, or packages installed another way).
 set -euo pipefail
@@ -21,5 +22,7 @@ step() { printf '\n== %s\n' "$*"; }
 step "system packages"; bash scripts/setup-system.sh
 step "npm ci"; npm ci --no-audit --no-fund
 step "build"; npm run build
+# stderr through a pipe: lib/backend drops Dawn's harmless limit notices there, even when this log goes to a file
+step "backend"; node scripts/check-backend.mjs 2> >(cat >&2)
 step "tslab kernel"; bash scripts/register-kernel.sh
 if [ $run = 1 ]; then step "main job: handouts ($mode mode)"; npm run handouts -- --mode "$mode"; fi

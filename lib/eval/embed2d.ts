@@ -8,6 +8,7 @@ import { UMAP } from 'umap-js';
 import { pca } from '../classical/pca.js';
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
+import { setAxisTitles } from '../viz/scatter.js';
 import { checkFeatures, type Features } from './features.js';
 import { tsne } from './tsne.js';
 
@@ -29,8 +30,21 @@ export interface Project2dOptions {
   preDims?: number;
 }
 
-/** N × 2 coordinates of the rows of `f` (Features with dim 2; `scatter(p.data, ...)` plots them). */
+/** Axis titles of each map, recorded on its coordinates for `scatter` ("PC 1"/"PC 2", ...). */
+export const PROJECTION_AXES: Record<Projection, readonly [string, string]> = { pca: ['PC 1', 'PC 2'], tsne: ['t-SNE 1', 't-SNE 2'], umap: ['UMAP 1', 'UMAP 2'] };
+
+/**
+ * N × 2 coordinates of the rows of `f` (Features with dim 2; `scatter(p.data, ...)` plots them, with the axis
+ * titles of {@link PROJECTION_AXES}; 2-D input to 'pca' comes back as it is, titled "dimension 1"/"dimension 2").
+ */
 export async function project2d(f: Features, options: Project2dOptions = {}): Promise<Features> {
+  const out = await project(f, options);
+  const method = options.method ?? 'pca';
+  setAxisTitles(out.data, method === 'pca' && f.dim === 2 ? ['dimension 1', 'dimension 2'] : PROJECTION_AXES[method]);
+  return out;
+}
+
+async function project(f: Features, options: Project2dOptions): Promise<Features> {
   const where = 'project2d';
   checkFeatures(f, where, 'features', { minRows: 3 });
   const { method = 'pca', seed = 0, preDims = 50 } = options;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole GPU measurement in one command (docs/performance.md, "GPU host"). Run from the project root on the GPU
-# host, after `source .gpu-bundle/unpack.sh` (or `npm ci && npm run build` where the network is reachable):
+# host, after `bash offline-bundle/unpack.sh && source offline-bundle/env.sh` (or `npm ci && npm run build` where the network is reachable):
 #   bash scripts/bench/gpu-host.sh [OUTDIR]
 # Writes OUTDIR/{suite,profile,soak}.{log,json} (default /tmp/reprlab-bench-DATE): the full-size suite with stock vs
 # our kernels on webgpu (plus the tensorflow backend when tfjs-node-gpu loads), the per-kernel profile of the

@@ -11,16 +11,23 @@ export declare function textOf(html: string): string;
 export interface Heading { level: number; id: string; text: string }
 export declare function headingsOf(html: string): Heading[];
 export declare function tocHtml(headings: Heading[]): string;
-export declare function decorateHtml(html: string, o?: { title?: string; banner?: string; failure?: { cell: number | null; error?: string } }): string;
+export declare function decorateHtml(html: string, o?: { title?: string; banner?: string; notice?: string; failure?: { cell: number | null; error?: string } }): string;
 export declare function withPromptNumbers<T extends { cells: Array<{ cell_type: string; execution_count?: number | null }> }>(nb: T, lastCell?: number): T;
 export declare function nbconvertHtml(ipynb: string, o?: { python?: string; lastCell?: number }): string;
 export declare function errorPage(o: { title: string; banner: string; failure: { cell: number | null; error?: string } }): string;
 export declare function notebookTitle(ipynb: string): string;
 export declare function backendLine(ipynb: string): string;
+export interface RunInfo { mode: string; engine: string; device: string }
+export declare function runInfo(ipynb: string, requestedMode?: string): RunInfo;
+export declare function runBannerHtml(info: RunInfo): { run: string; notice: string };
+export declare const SMOKE_NOTICE: string;
+export declare const PLOTLY_INLINE: RegExp;
+export declare const SHARED_PLOTLY: string;
+export declare function externalisePlotly(html: string): { html: string; plotly: string };
 export declare function launchChromium(): Promise<Browser>;
 export declare function openHandout(browser: Browser, htmlPath: string, o?: { width?: number; height?: number; timeout?: number }): Promise<{ page: Page; figures: number; drawn: number; errors: string[] }>;
 export declare function printPdf(browser: Browser, htmlPath: string, pdfPath: string): Promise<{ figures: number; drawn: number; errors: string[] }>;
-export interface HandoutEntry { name: string; title: string; mode: string; html: string; pdf: string | null; ok: boolean; cell: number | null; error: string; seconds: number; backend: string }
+export interface HandoutEntry { name: string; title: string; mode: string; html: string; pdf: string | null; ok: boolean; cell: number | null; error: string; seconds: number; backend: string; engine?: string; device?: string }
 export declare function indexHtml(entries: HandoutEntry[], o: { mode: string; generated?: Date }): string;
 export interface ExportOptions {
   names?: string[];
@@ -30,6 +37,8 @@ export interface ExportOptions {
   outDir?: string;
   notebooksDir?: string;
   pdf?: boolean;
+  /** Each page carries plotly.js inline (default false: pages share <outDir>/plotly.min.js). */
+  standalone?: boolean;
   execute?: boolean;
   log?: (line: string) => void;
 }

@@ -85,19 +85,32 @@ const CSS = `
 .reprlab-toc-title { font-weight: 600; text-transform: uppercase; font-size: 11px; letter-spacing: .06em; color: #555; }
 .reprlab-banner { font: 13px/1.45 system-ui, sans-serif; padding: 8px 16px; background: #eef3fb; border-bottom: 1px solid #c9d6ea; color: #222; }
 .reprlab-banner a { color: #1a5fb4; }
+.reprlab-run { font-weight: 600; }
+.reprlab-smoke { font: 14px/1.45 system-ui, sans-serif; margin: 0; padding: 8px 16px; background: #fff4d6; border-bottom: 2px solid #e5a50a; color: #3d2c00; }
 .reprlab-error { font: 14px/1.45 system-ui, sans-serif; margin: 12px 16px; padding: 12px 16px; border: 2px solid #c01c28; background: #fdecec; color: #5c0a10; border-radius: 4px; }
 .reprlab-error pre { white-space: pre-wrap; font-size: 12px; margin: 8px 0 0; max-height: 24em; overflow: auto; }
 .reprlab-failed-cell { outline: 3px solid #c01c28; outline-offset: 2px; }
+/* long code and output lines wrap instead of running off the right edge */
+.jp-InputArea-editor pre, .jp-OutputArea-output pre, .highlight pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.jp-InputArea-editor, .jp-OutputArea-output { min-width: 0; max-width: 100%; }
+.jp-OutputArea-output { overflow-x: auto; }
 @media screen and (min-width: 1200px) {
   .reprlab-toc { position: fixed; top: 0; left: 0; bottom: 0; width: 250px; overflow-y: auto; border-right: 1px solid #ddd; border-bottom: none; z-index: 10; }
   body.reprlab-has-toc { margin-left: 282px !important; }
 }
 @media print {
-  .reprlab-toc { page-break-after: always; border: none; background: none; }
+  /* page 1: banner, a compact contents in columns, then the notebook straight after */
+  .reprlab-toc { border: none; background: none; padding: 4px 16px 8px; font-size: 10.5px; line-height: 1.3; }
+  .reprlab-toc ul { column-count: 3; column-gap: 18px; }
+  .reprlab-toc li { break-inside: avoid; margin: 0; }
+  .reprlab-toc .toc-l3 { display: none; }
+  .reprlab-toc a { color: #222; }
   a.anchor-link { display: none; }
-  .jp-Cell, .reprlab-figure, .js-plotly-plot, .jp-OutputArea-output img { break-inside: avoid; page-break-inside: avoid; }
+  /* only what must not be cut keeps together (figures, images, short outputs); cells flow across pages */
+  .reprlab-figure, .js-plotly-plot, .jp-OutputArea-output img { break-inside: avoid; page-break-inside: avoid; }
+  h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
   .jp-InputArea-editor { overflow: hidden; }
-  .jp-InputArea-editor pre, .jp-OutputArea-output pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+  .jp-OutputArea-output { overflow: visible; }
   .jp-OutputArea-output img { max-width: 100%; height: auto; }
   .jp-Notebook { padding: 0 !important; }
 }
@@ -107,7 +120,7 @@ const CSS = `
  * Post-process nbconvert's HTML: title, banner line, table of contents, error box (for a failed notebook), CSS.
  * `failure`: { cell, error } with `cell` the failing cell's index in the notebook (markdown cells counted).
  */
-export function decorateHtml(html, { title, banner = '', failure } = {}) {
+export function decorateHtml(html, { title, banner = '', notice = '', failure } = {}) {
   const headings = headingsOf(html);
   let out = html;
   if (title) out = out.replace(/<title>[\s\S]*?<\/title>/, `<title>${escapeHtml(title)}</title>`);
@@ -117,7 +130,7 @@ export function decorateHtml(html, { title, banner = '', failure } = {}) {
       (failure.cell != null ? ` <a href="#reprlab-cell-${failure.cell}">Go to the failing cell</a>.` : '') +
       `<pre>${escapeHtml(String(failure.error ?? '').trim())}</pre></div>`
     : '';
-  const top = `<div class="reprlab-banner">${banner}</div>\n${tocHtml(headings)}\n${error}`;
+  const top = `<div class="reprlab-banner">${banner}</div>\n${notice}${notice ? '\n' : ''}${tocHtml(headings)}\n${error}`;
   out = out.replace(/<body([^>]*)>/, (m, attrs) => {
     const cls = /class="/.test(attrs) ? attrs.replace(/class="/, 'class="reprlab-has-toc ') : `${attrs} class="reprlab-has-toc"`;
     return `<body${cls}>\n${top}`;
@@ -187,6 +200,73 @@ export function notebookTitle(ipynb) {
     /* fall through */
   }
   return basename(ipynb, '.ipynb');
+}
+
+/**
+ * What a handout was made with, from the executed notebook: { mode, engine, device }. `engine` and `device` come
+ * from initBackend's line ("reprlab: backend webgpu on llvmpipe ..."); `mode` from the notebook's metadata
+ * (`metadata.reprlab.mode`, if the runner recorded one), else a printed "reprlab: mode NAME" line, else
+ * `requestedMode` (what the runner asked for). Any mode name is kept as it is.
+ */
+export function runInfo(ipynb, requestedMode = '') {
+  const line = backendLine(ipynb);
+  const m = /^backend (\S+)(?: on (.*))?$/.exec(line);
+  let mode = '';
+  try {
+    const nb = JSON.parse(readFileSync(ipynb, 'utf8'));
+    mode = typeof nb.metadata?.reprlab?.mode === 'string' ? nb.metadata.reprlab.mode : '';
+    for (const c of mode ? [] : (nb.cells ?? [])) {
+      for (const o of c.outputs ?? []) {
+        const text = Array.isArray(o.text) ? o.text.join('') : String(o.text ?? '');
+        const hit = /reprlab: (?:run )?mode:? ([\w.-]+)/.exec(text);
+        if (hit) {
+          mode = hit[1];
+          break;
+        }
+      }
+      if (mode) break;
+    }
+  } catch {
+    /* unreadable: the requested mode */
+  }
+  return { mode: mode || requestedMode, engine: m?.[1] ?? '', device: (m?.[2] ?? '').trim() };
+}
+
+/** The banner's run line and, for smoke mode, the notice that these are not the lecture's figures (HTML). */
+export function runBannerHtml({ mode, engine, device }) {
+  const parts = [`mode <b>${escapeHtml(mode || 'unknown')}</b>`, `engine <b>${escapeHtml(engine || 'unknown')}</b>`];
+  if (device) parts.push(`device ${escapeHtml(device)}`);
+  const run = `<span class="reprlab-run">${parts.join(' · ')}</span>`;
+  return { run, notice: String(mode).toLowerCase() === 'smoke' ? SMOKE_NOTICE : '' };
+}
+
+export const SMOKE_NOTICE =
+  '<div class="reprlab-smoke" role="note"><b>Smoke test, not the lecture&apos;s figures.</b> This handout ran at tiny sizes that only check ' +
+  'that every cell works; its numbers and plots are not the results the lecture discusses, and some claims may not hold ' +
+  'at this size. Make the real handouts with <code>npm run handouts</code> in a larger mode (see docs/handouts.md).</div>';
+
+/** The marker lib/viz puts before the inline plotly.js of a session's first figure (lib/viz/figure.ts). */
+export const PLOTLY_INLINE = /<script type="text\/javascript">\/\* plotly\.js, once per notebook session \*\/\n([\s\S]*?)\n<\/script>/;
+export const SHARED_PLOTLY = 'plotly.min.js';
+
+/**
+ * Move the inline plotly.js of a page out to a shared file: returns { html, plotly } with the first inline copy
+ * replaced by `<script src="plotly.min.js">` (relative: the file lies beside the pages) and `plotly` its source,
+ * or the page unchanged (plotly '') when it carries none. Later inline copies (a notebook that called
+ * resetPlotly) are dropped: one library per page.
+ */
+export function externalisePlotly(html) {
+  const m = PLOTLY_INLINE.exec(html);
+  if (!m) return { html, plotly: '' };
+  // the source was escaped for a <script> element (<\/script); a separate file takes it as it is
+  const plotly = m[1].replace(/<\\\/(script)/gi, '</$1');
+  let first = true;
+  const out = html.replace(new RegExp(PLOTLY_INLINE.source, 'g'), () => {
+    if (!first) return '';
+    first = false;
+    return `<script src="${SHARED_PLOTLY}" charset="utf-8"></script>`;
+  });
+  return { html: out, plotly };
 }
 
 /** "reprlab: backend cpu on ..." printed by initBackend in the executed notebook, if any. */
@@ -321,7 +401,8 @@ ${rows}
 /**
  * Execute notebooks and write handouts/<name>.html + .pdf and handouts/index.html.
  * Options: names (default all of notebooks/*.ipynb), mode ('smoke'), backend, timeout (per cell), outDir
- * (default handouts/), pdf (default true), notebooksDir, log. Resolves to { entries, failed, index }.
+ * (default handouts/), pdf (default true), standalone (default false: pages share <outDir>/plotly.min.js; true:
+ * each page carries plotly.js inline and works alone), notebooksDir, log. Resolves to { entries, failed, index }.
  */
 export async function exportHandouts(o = {}) {
   const mode = o.mode ?? 'smoke';
@@ -354,17 +435,26 @@ export async function exportHandouts(o = {}) {
         log(`${name}: executing (${mode} mode)...`);
         run = await executeNotebook(nb, { mode, backend: o.backend, timeout: o.timeout, outPath: executed, cwd: dirname(nb) });
       }
-      const entry = { name, title, mode, html: `${name}.html`, pdf: null, ok: run.ok, cell: run.cell ?? null, error: run.error ?? '', seconds: run.seconds, backend: '' };
+      const entry = { name, title, mode, html: `${name}.html`, pdf: null, ok: run.ok, cell: run.cell ?? null, error: run.error ?? '', seconds: run.seconds, backend: '', engine: '', device: '' };
       const stamp = `${escapeHtml(new Date().toISOString().slice(0, 16).replace('T', ' '))} UTC`;
       try {
+        const info = existsSync(executed) ? runInfo(executed, mode) : { mode, engine: '', device: '' };
+        if (!info.engine && o.backend) info.engine = o.backend; // the notebook printed no initBackend line: what was forced
         entry.backend = existsSync(executed) ? backendLine(executed) : '';
+        Object.assign(entry, { mode: info.mode, engine: info.engine, device: info.device });
+        const { run: runLine, notice } = runBannerHtml(info);
         const banner =
-          `<a href="index.html">reprlab handouts</a> · <b>${escapeHtml(name)}</b> · mode ${escapeHtml(mode)}` +
-          (entry.backend ? ` · ${escapeHtml(entry.backend)}` : '') +
+          `<a href="index.html">reprlab handouts</a> · <b>${escapeHtml(name)}</b> · ${runLine}` +
           ` · executed ${stamp} in ${run.seconds.toFixed(0)} s` +
           (run.ok ? ` · <a href="${escapeHtml(name)}.pdf">PDF</a>` : ' · <b style="color:#c01c28">FAILED</b>');
         const failure = run.ok ? undefined : { cell: run.cell ?? null, error: run.error };
-        const html = existsSync(executed) ? decorateHtml(nbconvertHtml(executed, { lastCell: run.ok ? Infinity : (run.cell ?? Infinity) }), { title: `${name} · ${title}`, banner, failure }) : errorPage({ title: `${name} · ${title}`, banner, failure });
+        let html = existsSync(executed) ? decorateHtml(nbconvertHtml(executed, { lastCell: run.ok ? Infinity : (run.cell ?? Infinity) }), { title: `${name} · ${title}`, banner, notice, failure }) : errorPage({ title: `${name} · ${title}`, banner, failure });
+        if (!o.standalone) {
+          // one plotly.js beside the pages instead of a 5 MB copy in each
+          const shared = externalisePlotly(html);
+          html = shared.html;
+          if (shared.plotly) writeSharedPlotly(outDir, shared.plotly);
+        }
         writeFileAtomic(htmlPath, html);
       } catch (err) {
         entry.ok = false;
@@ -400,6 +490,17 @@ export async function exportHandouts(o = {}) {
   const index = join(outDir, 'index.html');
   writeFileAtomic(index, indexHtml(merged, { mode }));
   return { entries, failed: entries.filter((e) => !e.ok), index, outDir: relative(process.cwd(), outDir) || outDir };
+}
+
+/** handouts/plotly.min.js, written when missing or different (every page of a run carries the same library). */
+function writeSharedPlotly(outDir, source) {
+  const path = join(outDir, SHARED_PLOTLY);
+  try {
+    if (existsSync(path) && statSync(path).size === Buffer.byteLength(source) && readFileSync(path, 'utf8') === source) return;
+  } catch {
+    /* rewrite it */
+  }
+  writeFileAtomic(path, source);
 }
 
 function readIndexState(outDir) {

@@ -260,6 +260,6 @@ describe('resizeImages', () => {
     expect(Array.from(small.images.slice(0, 4))).toEqual([2.5, 4.5, 10.5, 12.5]);
     const odd = await resizeImages(set, [3, 3]);
     expect(odd.images.length).toBe(18);
-    expect(() => resizeImages(set, [0, 2])).rejects.toThrow(/'size'/);
+    await expect(resizeImages(set, [0, 2])).rejects.toThrow(/'size'/);
   });
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { decorateHtml, launchChromium, nbconvertHtml, openHandout, printPdf, writeFileAtomic } from '../../scripts/handouts/export.mjs';
+import { decorateHtml, externalisePlotly, launchChromium, nbconvertHtml, openHandout, printPdf, SHARED_PLOTLY, writeFileAtomic } from '../../scripts/handouts/export.mjs';
 import { lineChart } from '../../lib/viz/index.js';
 import { chromiumMissing, nbconvertMissing } from './env.js';
 import { distinctColours } from './png.js';
@@ -17,6 +17,7 @@ const SHOTS = process.env.REPRLAB_SCREENSHOTS ?? tmpdir();
 describe.skipIf(!!missing)(`handout page in Chromium${missing ? ` (skipped: ${missing})` : ''}`, () => {
   let browser: Browser;
   let html: string;
+  let shared: string;
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reprlab-handout-browser-'));
     const fig = await lineChart([{ name: 'train', y: [2.3, 1.7, 1.2, 0.9, 0.8] }, { name: 'test', y: [2.4, 1.9, 1.5, 1.3, 1.25] }], { title: 'loss per epoch', show: false });
@@ -35,7 +36,13 @@ describe.skipIf(!!missing)(`handout page in Chromium${missing ? ` (skipped: ${mi
     };
     writeFileSync(join(dir, 'executed.ipynb'), JSON.stringify(nb));
     html = join(dir, '01-browser-check.html');
-    writeFileAtomic(html, decorateHtml(nbconvertHtml(join(dir, 'executed.ipynb')), { title: 'browser check', banner: 'test' }));
+    const page = decorateHtml(nbconvertHtml(join(dir, 'executed.ipynb')), { title: 'browser check', banner: 'test' });
+    writeFileAtomic(html, page);
+    // the default of npm run handouts: plotly.js in a file beside the page
+    const ext = externalisePlotly(page);
+    shared = join(dir, 'shared', '01-browser-check.html');
+    writeFileAtomic(shared, ext.html);
+    writeFileAtomic(join(dir, 'shared', SHARED_PLOTLY), ext.plotly);
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -59,6 +66,17 @@ describe.skipIf(!!missing)(`handout page in Chromium${missing ? ` (skipped: ${mi
     }
   });
 
+  it('draws the figure from the shared plotly.min.js beside the page (file://, relative)', async () => {
+    const { page, figures, drawn, errors } = await openHandout(browser, shared, { width: 1000, height: 800 });
+    try {
+      expect(errors).toEqual([]);
+      expect([figures, drawn]).toEqual([1, 1]);
+      expect(await page.locator('.reprlab-figure .scatterlayer .trace').count()).toBe(2);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('prints a PDF after the figure has drawn', async () => {
     const pdf = html.replace(/\.html$/, '.pdf');
     const r = await printPdf(browser, html, pdf);
@@ -66,5 +84,7 @@ describe.skipIf(!!missing)(`handout page in Chromium${missing ? ` (skipped: ${mi
     const bytes = readFileSync(pdf);
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect(bytes.length).toBeGreaterThan(10_000);
+    // banner, contents and the short notebook share page 1 (the contents used to force a page break: 2 pages)
+    expect(bytes.toString('latin1').match(/\/Type ?\/Page(?!s)/g)).toHaveLength(1);
   });
 });

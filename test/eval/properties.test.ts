@@ -4,6 +4,7 @@ import {
   clustering, disentanglement, effectiveRank, factorCorrelations, features, invariance, project2d, smoothness, sparsity, symmetricEigen, tsne,
 } from '../../lib/eval/index.js';
 import { Rng } from '../../lib/util/rng.js';
+import { axisTitlesOf } from '../../lib/viz/scatter.js';
 import { expectClose, expectNoLeak, useBackend } from '../helpers.js';
 
 beforeAll(() => useBackend());
@@ -133,6 +134,8 @@ describe('2-D maps', () => {
     expect(Array.from(u1.data)).toEqual(Array.from(u2.data));
     const t = await project2d(f, { method: 'tsne', perplexity: 5, iterations: 100 });
     expect(t.dim).toBe(2);
+    // each map's coordinates carry its axis titles for scatter
+    expect([axisTitlesOf(p.data), axisTitlesOf(u1.data), axisTitlesOf(t.data)]).toEqual([['PC 1', 'PC 2'], ['UMAP 1', 'UMAP 2'], ['t-SNE 1', 't-SNE 2']]);
     await expect(project2d(f, { method: 'mds' as 'pca' })).rejects.toThrow(/method/);
   });
 });

@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decorateHtml, exportHandouts, headingsOf, indexHtml, textOf, tocHtml, withPromptNumbers } from '../../scripts/handouts/export.mjs';
+import { decorateHtml, exportHandouts, externalisePlotly, headingsOf, indexHtml, runBannerHtml, runInfo, SMOKE_NOTICE, textOf, tocHtml, withPromptNumbers } from '../../scripts/handouts/export.mjs';
+import { figureHtml } from '../../lib/viz/figure.js';
 import { chromiumMissing, jupyterServerMissing, nbconvertMissing } from '../browser/env.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -40,6 +41,54 @@ describe('handout HTML', () => {
     expect(out).toContain('Error: &lt;boom&gt;');
     expect(out).toContain('<div id="reprlab-cell-2" class="jp-Cell jp-CodeCell reprlab-failed-cell"');
     expect(decorateHtml(page)).not.toContain('id="reprlab-error"');
+  });
+
+  it('prints compactly: no forced break after the contents, only figures and images kept whole', () => {
+    const css = /<style id="reprlab-handout-css">([\s\S]*?)<\/style>/.exec(decorateHtml(page))![1]!;
+    const print = css.slice(css.indexOf('@media print'));
+    expect(print).not.toMatch(/page-break-after:\s*always|break-after:\s*page/);
+    expect(print).toMatch(/\.reprlab-toc ul \{ column-count: 3/);
+    const avoid = print.split('}').filter((rule) => /break-inside:\s*avoid/.test(rule)).join('}');
+    expect(avoid).not.toMatch(/\.jp-Cell\b/); // whole cells may be pages long: they flow
+    expect(avoid).toMatch(/\.reprlab-figure/);
+    expect(css).toMatch(/\.jp-InputArea-editor pre[^{]*\{ white-space: pre-wrap/); // on screen too: no line runs off the edge
+  });
+
+  it('reads mode, engine and device from the executed notebook; any mode name; smoke gets the notice', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reprlab-runinfo-'));
+    const nb = (metadata: object, text: string) => {
+      const path = join(dir, `${Math.random().toString(36).slice(2)}.ipynb`);
+      writeFileSync(path, JSON.stringify({ metadata, cells: [{ cell_type: 'code', outputs: [{ output_type: 'stream', name: 'stdout', text: [text] }] }] }));
+      return path;
+    };
+    const line = 'reprlab: backend webgpu on llvmpipe: Mesa 25 [mesa software] (skipped: tensorflow: not installed)\n';
+    expect(runInfo(nb({}, line), 'smoke')).toEqual({ mode: 'smoke', engine: 'webgpu', device: 'llvmpipe: Mesa 25 [mesa software]' });
+    expect(runInfo(nb({ reprlab: { mode: 'laptop' } }, line), 'auto').mode).toBe('laptop'); // the runner's record wins
+    expect(runInfo(nb({}, `${line}reprlab: mode full-gpu\n`), 'auto').mode).toBe('full-gpu'); // a printed mode line next
+    expect(runInfo(nb({}, 'no backend line'), 'x')).toEqual({ mode: 'x', engine: '', device: '' });
+    const smoke = runBannerHtml({ mode: 'smoke', engine: 'cpu', device: 'JS <engine>' });
+    expect(smoke.run).toBe('<span class="reprlab-run">mode <b>smoke</b> · engine <b>cpu</b> · device JS &lt;engine&gt;</span>');
+    expect(smoke.notice).toBe(SMOKE_NOTICE);
+    expect(SMOKE_NOTICE).toMatch(/Smoke test, not the lecture&apos;s figures/);
+    expect(runBannerHtml({ mode: 'laptop', engine: 'wasm', device: '' }).notice).toBe('');
+    const out = decorateHtml(page, { banner: 'b', notice: smoke.notice });
+    expect(out).toMatch(/<div class="reprlab-banner">b<\/div>\n<div class="reprlab-smoke"[\s\S]*<nav class="reprlab-toc"/);
+  });
+
+  it('moves the inline plotly.js of a page into a shared file (one per page, escapes undone)', () => {
+    const fig = { kind: 'line' as const, data: [{ type: 'scatter', y: [1, 2] }], layout: {}, config: {} };
+    const first = figureHtml(fig, { includePlotly: true, id: 'a' });
+    const again = figureHtml(fig, { includePlotly: true, id: 'b' });
+    const html = `<body>${first}\n${figureHtml(fig, { id: 'c' })}\n${again}</body>`;
+    const r = externalisePlotly(html);
+    expect(r.plotly.length).toBeGreaterThan(1_000_000); // the library itself
+    expect(r.plotly).not.toContain('<\\/script'); // a .js file needs no <script> escaping
+    expect(r.html.match(/<script src="plotly\.min\.js" charset="utf-8"><\/script>/g)).toHaveLength(1);
+    expect(r.html).not.toContain('plotly.js, once per notebook session');
+    expect(r.html.length).toBeLessThan(20_000);
+    expect(r.html).toContain('id="a"');
+    expect(r.html).toContain('id="c"');
+    expect(externalisePlotly('<p>no figures</p>')).toEqual({ html: '<p>no figures</p>', plotly: '' });
   });
 
   it('numbers executed code cells (tslab leaves execution_count empty), up to a failing cell', () => {
@@ -98,6 +147,12 @@ describe.skipIf(!!missing)(`npm run handouts end to end${missing ? ` (skipped: $
     expect(ok).toMatch(/<nav class="reprlab-toc"[\s\S]*One: a tiny handout[\s\S]*Part A/);
     expect(ok).toContain('class="reprlab-figure"');
     expect(ok).not.toMatch(/require\.min\.js|require\.js"/); // no require.js: it would hide window.Plotly
+    expect(ok).toContain('<span class="reprlab-run">mode <b>smoke</b> · engine <b>cpu</b>');
+    expect(ok).toContain('Smoke test, not the lecture&apos;s figures');
+    // one plotly.js beside the pages, referenced relatively; the page itself is small
+    expect(ok).toContain('<script src="plotly.min.js" charset="utf-8"></script>');
+    expect(ok.length).toBeLessThan(1_000_000);
+    expect(readFileSync(join(out, 'plotly.min.js'), 'utf8').length).toBeGreaterThan(1_000_000);
     const pdf = readFileSync(join(out, '01-ok.pdf'));
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(lines.join('\n')).not.toMatch(/did not draw/);
@@ -121,5 +176,12 @@ describe.skipIf(!!missing)(`npm run handouts end to end${missing ? ` (skipped: $
     const bad = spawnSync('node', ['scripts/handouts.mjs', '--mode', 'huge'], { cwd: ROOT, encoding: 'utf8' });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--mode' must be one of smoke, full \(got 'huge'\)/);
+
+    // --standalone: the library inline again, the page works alone
+    const alone = spawnSync('node', ['scripts/handouts.mjs', '--no-execute', '--no-pdf', '--standalone', '--out', out, join(nbs, '01-ok.ipynb')], { cwd: ROOT, encoding: 'utf8' });
+    expect(alone.status, alone.stderr).toBe(0);
+    const inline = readFileSync(join(out, '01-ok.html'), 'utf8');
+    expect(inline).toContain('plotly.js, once per notebook session');
+    expect(inline).not.toContain('<script src="plotly.min.js"');
   });
 });

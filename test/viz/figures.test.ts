@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { barChart, colorOf, figureHtml, heatmap, lineChart, resetPlotly, scatter, smoothSeries } from '../../lib/viz/index.js';
+import { axisTitlesOf, barChart, colorOf, figureHtml, heatmap, lineChart, MAX_POINT_LABELS, resetPlotly, scatter, setAxisTitles, smoothSeries } from '../../lib/viz/index.js';
 import { show } from '../../lib/notebook/index.js';
 import { useBackend } from '../helpers.js';
 import { fakeKernel, type FakeKernel } from '../notebook/fake-kernel.js';
@@ -24,6 +24,24 @@ describe('figure specs', () => {
     expect(fig.layout).toMatchObject({ title: { text: 'emb' }, showlegend: true });
     expect(JSON.parse(JSON.stringify(fig))).toEqual({ kind: fig.kind, data: fig.data, layout: fig.layout, config: fig.config, thumbnails: fig.thumbnails });
     expect(fig.summary()).toBe('scatter figure "emb": 3 traces, 4 points');
+  });
+
+  it('scatter: axis titles recorded on the coordinates (project2d) unless given; point labels written for few points with text', async () => {
+    const pts = setAxisTitles(Float32Array.from([0, 0, 1, 1]), ['PC 1', 'PC 2']);
+    expect(axisTitlesOf(pts)).toEqual(['PC 1', 'PC 2']);
+    const fig = await scatter(pts, { show: false });
+    expect(fig.layout).toMatchObject({ xaxis: { title: { text: 'PC 1' } }, yaxis: { title: { text: 'PC 2' } } });
+    const own = await scatter(pts, { xTitle: 'a', show: false });
+    expect(own.layout).toMatchObject({ xaxis: { title: { text: 'a' } }, yaxis: { title: { text: 'PC 2' } } });
+    const plain = await scatter([[0, 0], [1, 1]], { show: false });
+    expect((plain.layout.xaxis as { title?: unknown }).title).toBeUndefined();
+    // text on few points: written beside them (static page, PDF), not only on hover
+    const named = await scatter([[0.1, 0.5], [0.4, 0.6]], { text: ['SimSiam', 'BYOL'], show: false });
+    expect(named.data[0]).toMatchObject({ mode: 'markers+text', text: ['SimSiam', 'BYOL'], textposition: 'top center' });
+    expect((await scatter([[0, 0]], { text: ['x'], pointLabels: false, show: false })).data[0]!.mode).toBe('markers');
+    const many = Array.from({ length: MAX_POINT_LABELS + 1 }, (_, i) => [i, i]);
+    expect((await scatter(many, { text: many.map(String), show: false })).data[0]!.mode).toBe('markers');
+    expect((await scatter([[0, 0], [1, 1]], { show: false })).data[0]!.mode).toBe('markers'); // no text: nothing to write
   });
 
   it('scatter reads tensors, makes thumbnails from images, and checks lengths', async () => {
