@@ -6,7 +6,7 @@
  * dy·(softmax − onehot + its transpose)/(2Nτ) in one pass), new kernel names that `ntXent` (lib/losses) uses, with
  * the two GEMMs, while they are registered (`ntXentFused`: an analytic tf.customGrad gradient). Switch with
  * `useCustomKernels(true|false|'auto')` or `REPRLAB_KERNELS=ours|stock|auto` (default auto); these only ever register
- * for the 'webgpu' backend (cpu-conv.ts is the cpu backend's, separate; elsewhere the fused NT-Xent computes its row
+ * for the 'webgpu' backend (cpu-conv.ts is the cpu backend's, wasm/ the wasm backend's, separate; elsewhere the fused NT-Xent computes its row
  * kernels with tf ops).
  */
 export {

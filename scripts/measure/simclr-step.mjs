@@ -9,6 +9,7 @@ import { measurementBackend, option } from './backend.mjs';
 const B = Number(option('batch', '256'));
 const steps = Number(option('steps', '5'));
 const profile = option('profile', '1') === '1';
+for (const [name, v] of [['batch', B], ['steps', steps]]) if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer (got '${option(name, '')}')`);
 const backend = await measurementBackend();
 const encoder = smallCnn({ inputShape: [28, 28, 1], widths: [32, 64, 128], seed: 1 });
 const head = projectionHead({ inputDim: 128, hiddenDim: 128, outputDim: 64, seed: 2 });
