@@ -14,6 +14,7 @@ import '../chained-ops.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError } from './errors.js';
 import { guardSyncReads } from './webgpu-sync-read.js';
+import { withWasmThreads, wasmThreadsFromEnv } from './wasm-threads.js';
 
 export { BackendUnavailableError };
 
@@ -55,6 +56,11 @@ export interface InitBackendOptions {
   backend?: BackendName | string;
   /** Print the summary line (default true). */
   verbose?: boolean;
+  /**
+   * XNNPACK threads of the wasm backend (1–8; default `REPRLAB_WASM_THREADS`, else 1). More than 1 starts tfjs'
+   * threaded build under Node's worker_threads (lib/backend/wasm-threads.ts); fixed once wasm has started.
+   */
+  wasmThreads?: number;
 }
 
 const FIX: Record<BackendName, string> = {
@@ -91,7 +97,7 @@ export function initBackend(options: InitBackendOptions = {}): Promise<BackendIn
   }
   if (current && (!forced || forced === current.backend)) return Promise.resolve(current);
   if (pending && !forced) return pending;
-  pending = choose(forced, options.verbose ?? true).finally(() => (pending = undefined));
+  pending = choose(forced, options.verbose ?? true, options.wasmThreads).finally(() => (pending = undefined));
   return pending;
 }
 
@@ -106,7 +112,7 @@ function normalise(name: string | undefined): BackendName | undefined {
   );
 }
 
-async function choose(forced: BackendName | undefined, verbose: boolean): Promise<BackendInfo> {
+async function choose(forced: BackendName | undefined, verbose: boolean, wasmThreads: number | undefined): Promise<BackendInfo> {
   const candidates: readonly AutoStep[] = forced ? [{ backend: forced }] : AUTO_ORDER;
   const skipped: BackendInfo['skipped'] = [];
   for (const { backend: name, adapter } of candidates) {
@@ -118,7 +124,9 @@ async function choose(forced: BackendName | undefined, verbose: boolean): Promis
         if (software !== (adapter === 'software')) throw new Error(software ? 'software adapter (wasm is faster; tried after it)' : 'hardware adapter (chosen before wasm)');
       }
       let device = await START[name]();
-      if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false`);
+      const set = () => tf.setBackend(name);
+      const ok = name === 'wasm' ? await withWasmThreads(wasmThreads ?? wasmThreadsFromEnv(), set) : await set();
+      if (!ok) throw new Error(`tf.setBackend('${name}') returned false`);
       await tf.ready();
       quietenBackends();
       guardSyncReads();

@@ -48,6 +48,16 @@ describe('withWasmThreads', () => {
     await expect(withWasmThreads(2, async () => 0)).rejects.toThrow(/already initialised/);
   });
 
+  it('initBackend takes the thread count from REPRLAB_WASM_THREADS and reports it', () => {
+    const script = `import { initBackend } from 'reprlab';
+      const info = await initBackend({ backend: 'wasm' });
+      console.log('device', info.device);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, REPRLAB_WASM_THREADS: '2' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/reprlab: backend wasm \(XNNPACK, SIMD, 2 threads\)/);
+    expect(r.stdout).toMatch(/device XNNPACK, SIMD, 2 threads/);
+  });
+
   it('a script on 2 wasm threads exits by itself (the pool does not hold the event loop)', () => {
     const script = `import { tf, initBackend } from 'reprlab';
       import { withWasmThreads } from ${JSON.stringify(join(ROOT, 'dist', 'backend', 'wasm-threads.js'))};
