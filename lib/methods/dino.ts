@@ -23,6 +23,7 @@
  * `distributionCollapse` measure both (teacher entropy, mean max teacher probability).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { stateVariable } from '../ops/state.js';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { simclrAugment } from '../augment/compose.js';
 import { dinoLoss, teacherDistribution, updatedCenter } from '../losses/noncontrastive/dino.js';
@@ -169,7 +170,7 @@ export function dino(options: DinoOptions): Dino {
   const teacherHead = makeHead('dino_teacher_head');
   copyWeights(teacherEncoder, encoder);
   copyWeights(teacherHead, head);
-  const center = tf.variable(tf.zeros([r.outputDim]), false);
+  const center = stateVariable(() => tf.zeros([r.outputDim]));
 
   const views = (x: tf.Tensor4D, i: number) => ({
     global: [0, 1].map((v) => globalAugment(x, viewSeed(r.seed, i, v))),

@@ -26,6 +26,7 @@ import { checkTemperature, infoNce } from '../losses/contrastive/infonce.js';
 import { copyWeights, emaUpdate } from '../models/ema.js';
 import { projectionHead } from '../models/heads.js';
 import { l2Normalize } from '../ops/distances.js';
+import { stateVariable } from '../ops/state.js';
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { applyInGroups, randomPermutation } from './shuffle-bn.js';
@@ -90,10 +91,7 @@ export function moco(options: MocoOptions): Moco {
   copyWeights(keyEncoder, encoder);
   copyWeights(keyProjector, projector);
   const r = new Rng(seed + 7);
-  const queue = tf.variable(
-    tf.tidy(() => l2Normalize(tf.tensor2d(Float32Array.from({ length: queueSize * projectionDim }, () => r.normal()), [queueSize, projectionDim]))),
-    false,
-  );
+  const queue = stateVariable(() => l2Normalize(tf.tensor2d(Float32Array.from({ length: queueSize * projectionDim }, () => r.normal()), [queueSize, projectionDim])));
   const resolved: MocoResolved = { temperature, queueSize, momentum, projectionDim, batchSize, seed, shuffleBN, bnGroups, inputShape };
   const keyPermutation = (n: number, i: number): Int32Array =>
     shuffleBN ? randomPermutation(n, viewSeed(seed, i, 2)) : Int32Array.from({ length: n }, (_, j) => j);

@@ -2,3 +2,4 @@ export * from './distances.js';
 export * from './gradients.js';
 export * from './matrix.js';
 export * from './lab.js';
+export * from './state.js';

@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../../util/errors.js';
 import { Rng } from '../../util/rng.js';
+import { stateVariable } from '../../ops/state.js';
 import { checkEmbeddings, isTensor, labelTensor, type Labels } from './common.js';
 
 export interface CenterLossOptions {
@@ -28,10 +29,7 @@ export function makeCenters({ numClasses, dim, init = 'zeros', seed = 0, name }:
   check(Number.isInteger(numClasses) && numClasses >= 2, 'makeCenters', 'numClasses', 'an integer >= 2', numClasses);
   check(Number.isInteger(dim) && dim > 0, 'makeCenters', 'dim', 'a positive integer (the feature dimension)', dim);
   check(init === 'zeros' || init === 'normal', 'makeCenters', 'init', "'zeros' or 'normal'", init);
-  const value = tf.tidy(() => (init === 'zeros' ? tf.zeros([numClasses, dim]) : tf.randomNormal([numClasses, dim], 0, 1, 'float32', new Rng(seed).seed())));
-  const v = tf.variable(value, false, name);
-  value.dispose();
-  return v;
+  return stateVariable(() => (init === 'zeros' ? tf.zeros([numClasses, dim]) : tf.randomNormal([numClasses, dim], 0, 1, 'float32', new Rng(seed).seed())), name);
 }
 
 function checkCenters(where: string, features: tf.Tensor2D, centers: tf.Tensor): void {
