@@ -3,39 +3,13 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { mlpEncoder } from '../../lib/models/index.js';
-import { BatchStream, fit, type ImageSource, makeOptimizer, NonFiniteLossError, NonFiniteWeightsError, readCheckpoint, saveCheckpoint, trainLoop, type Trainable } from '../../lib/train/index.js';
+import { BatchStream, fit, type ImageSource, NonFiniteLossError, NonFiniteWeightsError, readCheckpoint, saveCheckpoint, trainLoop } from '../../lib/train/index.js';
 import { ProgressBar } from '../../lib/viz/progress.js';
 import { formatNumber } from '../../lib/notebook/format.js';
-import { Rng } from '../../lib/util/rng.js';
 import { useBackend } from '../helpers.js';
+import { blobs, classifier } from './fixtures.js';
 
 beforeAll(() => useBackend('cpu'));
-
-/** 2x2x1 images of two blobs; image `nanImage` (if given) gets a NaN pixel. */
-function blobs(n: number, nanImage?: number) {
-  const r = new Rng(0);
-  const images = new Float32Array(n * 4);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % 2;
-    for (let d = 0; d < 4; d++) images[i * 4 + d] = (labels[i] ? 0.8 : 0.2) + 0.1 * r.normal();
-  }
-  if (nanImage !== undefined) images[nanImage * 4] = NaN;
-  return { images, labels, n, height: 2, width: 2, channels: 1 };
-}
-
-function classifier(seed = 0): Trainable {
-  const model = mlpEncoder({ inputShape: [2, 2, 1], hidden: [], outputDim: 2, seed });
-  const optimizer = makeOptimizer({ learningRate: 0.05 });
-  return {
-    name: 'logreg',
-    models: { model },
-    optimizer,
-    step: (x, _i, y) =>
-      optimizer.minimize(() => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 2), model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!,
-  };
-}
 
 /** The first step whose batch (batch order `seed`) includes image `k`. */
 function firstStepWith(k: number, data: ImageSource, batchSize: number, seed: number): number {
@@ -113,7 +87,7 @@ describe('a non-finite loss ends training loudly', () => {
     const expectedStep = firstStepWith(nanImage, blobs(n), batchSize, seed);
     expect(expectedStep).toBeGreaterThan(0);
     const losses: number[] = [];
-    const err = await thrown(fit(classifier(), blobs(n, nanImage), { steps: 12, batchSize, seed, logEvery: 4, onLog: ({ loss }) => void losses.push(loss) }));
+    const err = await thrown(fit(classifier(), blobs(n, { nanImage }), { steps: 12, batchSize, seed, logEvery: 4, onLog: ({ loss }) => void losses.push(loss) }));
     expect(err).toBeInstanceOf(NonFiniteLossError);
     const e = err as NonFiniteLossError;
     expect(e.step).toBe(expectedStep);
@@ -129,7 +103,7 @@ describe('a non-finite loss ends training loudly', () => {
     expect(readCheckpoint(path).step).toBe(10);
     // Continue to step 13 on data whose image in step 11's batch is NaN; only the final save is due.
     const nanImage = new BatchStream(blobs(n), batchSize, seed).indices(11)[0]!;
-    const err = await thrown(fit(classifier(1), blobs(n, nanImage), { steps: 13, batchSize, seed, checkpointPath: path }));
+    const err = await thrown(fit(classifier(1), blobs(n, { nanImage }), { steps: 13, batchSize, seed, checkpointPath: path }));
     expect(err).toBeInstanceOf(NonFiniteLossError);
     expect((err as NonFiniteLossError).step).toBe(11);
     expect((err as NonFiniteLossError).lastFinite?.step).toBe(10);

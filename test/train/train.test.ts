@@ -3,36 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { mlpEncoder } from '../../lib/models/index.js';
-import { BatchStream, fit, gather, loadCheckpoint, makeOptimizer, saveCheckpoint, trainLoop, type Trainable } from '../../lib/train/index.js';
-import { Rng } from '../../lib/util/rng.js';
+import { BatchStream, fit, gather, loadCheckpoint, saveCheckpoint, trainLoop } from '../../lib/train/index.js';
 import { expectClose, useBackend } from '../helpers.js';
+import { blobs, classifier } from './fixtures.js';
 
 beforeAll(() => useBackend('cpu'));
-
-/** Two Gaussian blobs as 2x2x1 "images": a logistic classifier should learn them. */
-function blobs(n: number, seed = 0) {
-  const r = new Rng(seed);
-  const images = new Float32Array(n * 4);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    labels[i] = i % 2;
-    for (let d = 0; d < 4; d++) images[i * 4 + d] = (labels[i] ? 0.8 : 0.2) + 0.1 * r.normal();
-  }
-  return { images, labels, n, height: 2, width: 2, channels: 1 };
-}
-
-function classifier(seed = 0): Trainable {
-  const model = mlpEncoder({ inputShape: [2, 2, 1], hidden: [], outputDim: 2, seed });
-  const optimizer = makeOptimizer({ learningRate: 0.05 });
-  return {
-    name: 'logreg',
-    models: { model },
-    optimizer,
-    step: (x, _i, y) =>
-      optimizer.minimize(() => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 2), model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!,
-  };
-}
 
 describe('BatchStream', () => {
   it('is a seeded permutation per epoch, the same on a second stream', () => {
@@ -73,7 +48,7 @@ describe('trainLoop / fit', () => {
 
   it('resuming from a checkpoint gives the same weights as training straight through', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reprlab-ckpt-'));
-    const data = blobs(64, 1);
+    const data = blobs(64, { seed: 1 });
     const straight = classifier(3);
     await fit(straight, data, { steps: 12, batchSize: 16, seed: 5 });
     const first = classifier(3);
