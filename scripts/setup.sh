@@ -2,18 +2,20 @@
 # One command from a fresh clone to executed handouts:
 #   1. Debian packages when missing (Jupyter runner, Fashion-MNIST, Mesa Vulkan from backports, Chromium)
 #   2. npm ci            3. npm run build         4. register the tslab Jupyter kernel
-#   5. the main job: npm run handouts (every notebook executed in smoke mode -> handouts/*.html + *.pdf)
-# Options: --no-run (stop after set-up), --mode smoke|full (handouts mode, default smoke).
+#   5. the main job: npm run handouts (every notebook executed in auto mode -> handouts/*.html + *.pdf:
+#      full on a GPU backend, laptop on a CPU engine, about 45 min on a 2-core CPU)
+# Options: --no-run (stop after set-up), --mode auto|smoke|laptop|full (handouts mode, default auto;
+#          --mode smoke is the quick self-check, ~10 min).
 # REPRLAB_SKIP_SYSTEM=1 skips step 1 (no root, or packages installed another way).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-run=1; mode=smoke
+run=1; mode=auto
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-run) run=0 ;;
     --mode) mode="$2"; shift ;;
     --mode=*) mode="${1#--mode=}" ;;
-    *) echo "setup.sh: unknown option '$1' (use --no-run, --mode smoke|full)" >&2; exit 2 ;;
+    *) echo "setup.sh: unknown option '$1' (use --no-run, --mode auto|smoke|laptop|full)" >&2; exit 2 ;;
   esac
   shift
 done
