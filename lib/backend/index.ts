@@ -1,19 +1,42 @@
 /**
-import './chained-ops.js';
  * Pick, initialise and report the tfjs backend.
  *
- * Order (DESIGN.md, "Engine"): `tensorflow` (libtensorflow through @tensorflow/tfjs-node-gpu, then
- * @tensorflow/tfjs-node) > `webgpu` (Dawn's Node binding from the `webgpu` package: Vulkan/Metal/D3D12) > `cpu`
- * (pure JS, slow). `REPRLAB_BACKEND=tensorflow|webgpu|cpu` (or `initBackend({ backend })`) forces one; a forced
- * backend that cannot start raises {@link BackendUnavailableError} saying how to get it, instead of falling back.
+ * Order (docs/architecture.md, "Engine notes"; measured in docs/performance.md): `tensorflow` (libtensorflow
+ * through @tensorflow/tfjs-node-gpu, then @tensorflow/tfjs-node) > `webgpu` on a hardware adapter (Dawn's Node
+ * binding from the `webgpu` package: Vulkan/Metal/D3D12) > `wasm` (@tensorflow/tfjs-backend-wasm: XNNPACK + SIMD,
+ * with our training kernels from lib/kernels/wasm) > `webgpu` on a software adapter (Mesa lavapipe/llvmpipe,
+ * SwiftShader) > `cpu` (pure JS, slow). The adapter is probed before the webgpu backend is touched, so a software
+ * adapter is passed over without leaving webgpu half-initialised. `REPRLAB_BACKEND=tensorflow|webgpu|wasm|cpu` (or
+ * `initBackend({ backend })`) forces one (a forced webgpu takes any adapter); a forced backend that cannot start
+ * raises {@link BackendUnavailableError} saying how to get it, instead of falling back.
  */
+import '../chained-ops.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError } from './errors.js';
 
 export { BackendUnavailableError };
 
-export const BACKEND_ORDER = ['tensorflow', 'webgpu', 'cpu'] as const;
+/** Every backend name, in the order of preference (webgpu: on a hardware adapter; see {@link AUTO_ORDER}). */
+export const BACKEND_ORDER = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_ORDER)[number];
+
+/** One step of the automatic choice: a backend, and for webgpu which kind of adapter it may take. */
+export interface AutoStep {
+  backend: BackendName;
+  adapter?: 'hardware' | 'software';
+}
+
+/** The automatic choice: tensorflow > webgpu on a hardware adapter > wasm > webgpu on a software adapter > cpu. */
+export const AUTO_ORDER: readonly AutoStep[] = [
+  { backend: 'tensorflow' },
+  { backend: 'webgpu', adapter: 'hardware' },
+  { backend: 'wasm' },
+  { backend: 'webgpu', adapter: 'software' },
+  { backend: 'cpu' },
+];
+
+/** Adapter names of WebGPU implementations that run on the CPU. */
+export const SOFTWARE_ADAPTER = /software|llvmpipe|lavapipe|swiftshader/i;
 
 export interface BackendInfo {
   /** The tfjs backend now active. */
@@ -41,6 +64,7 @@ const FIX: Record<BackendName, string> = {
   webgpu:
     'It needs the `webgpu` npm package and a Vulkan/Metal/D3D12 driver; on a CPU-only Debian machine install ' +
     "Mesa's lavapipe from bookworm-backports (`bash scripts/setup-system.sh`). Or unset REPRLAB_BACKEND.",
+  wasm: '@tensorflow/tfjs-backend-wasm is a regular dependency: reinstall with `npm ci`. Or unset REPRLAB_BACKEND.',
   cpu: 'The cpu backend ships with the package; reinstall with `npm ci`.',
 };
 
@@ -82,15 +106,29 @@ function normalise(name: string | undefined): BackendName | undefined {
 }
 
 async function choose(forced: BackendName | undefined, verbose: boolean): Promise<BackendInfo> {
-  const candidates: readonly BackendName[] = forced ? [forced] : BACKEND_ORDER;
+  const candidates: readonly AutoStep[] = forced ? [{ backend: forced }] : AUTO_ORDER;
   const skipped: BackendInfo['skipped'] = [];
-  for (const name of candidates) {
+  for (const { backend: name, adapter } of candidates) {
     try {
-      const device = await START[name]();
+      if (adapter) {
+        // Probe the adapter before loading/initialising tfjs-backend-webgpu, and pass over the wrong kind.
+        const { installWebGPU } = await import('./webgpu.js');
+        const software = SOFTWARE_ADAPTER.test(await installWebGPU());
+        if (software !== (adapter === 'software')) throw new Error(software ? 'software adapter (wasm is faster; tried after it)' : 'hardware adapter (chosen before wasm)');
+      }
+      let device = await START[name]();
       if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false`);
       await tf.ready();
       quietenBackends();
-      const summary = `reprlab: backend ${name} on ${device}` + (skipped.length ? ` (skipped: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')})` : '');
+      let what = `${name} on ${device}`;
+      if (name === 'wasm') {
+        const { registerWasmKernels } = await import('../kernels/wasm/index.js');
+        registerWasmKernels();
+        const { describeWasm } = await import('./wasm.js');
+        device = describeWasm();
+        what = `wasm (${device})`;
+      }
+      const summary = `reprlab: backend ${what}` + (skipped.length ? ` (skipped: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')})` : '');
       current = { backend: name, device, skipped, summary };
       if (verbose) console.log(summary);
       return current;
@@ -156,8 +194,12 @@ const START: Record<BackendName, () => Promise<string>> = {
     await import('@tensorflow/tfjs-backend-webgpu');
     // Our faster kernels for the hot ops (lib/kernels; REPRLAB_KERNELS=stock keeps tfjs' own).
     const { applyKernelChoice } = await import('../kernels/index.js');
-    applyKernelChoice({ software: /software|llvmpipe|lavapipe|swiftshader/i.test(adapter) });
+    applyKernelChoice({ software: SOFTWARE_ADAPTER.test(adapter) });
     return adapter;
+  },
+  async wasm() {
+    const { startWasm } = await import('./wasm.js');
+    return startWasm();
   },
   async cpu() {
     await import('@tensorflow/tfjs-backend-cpu');
