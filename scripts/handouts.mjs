@@ -1,4 +1,4 @@
-// `npm run handouts [-- --mode smoke|full] [names...]`: the course's main job. Executes every notebook in
+// `npm run handouts [-- --mode auto|smoke|laptop|full] [names...]`: the course's main job. Executes every notebook in
 // notebooks/ (not homework/) and writes handouts/<name>.html (interactive figures, table of contents),
 // handouts/<name>.pdf and handouts/index.html. See docs/handouts.md.
 import { spawnSync } from 'node:child_process';
@@ -10,9 +10,11 @@ import { exportHandouts } from './handouts/export.mjs';
 const usage = `usage: npm run handouts [-- [names...] [options]]
 
   names               notebooks: 00-setup, 00, 00-setup.ipynb (default: every notebooks/*.ipynb)
-  --mode smoke|full   smoke (default: tiny sizes, minutes on a CPU) or full (the lecture's sizes; for a GPU host)
-  --backend NAME      cpu, webgpu or tensorflow (default: REPRLAB_BACKEND, else automatic)
-  --timeout S         seconds per cell (default 120 in smoke mode, 1800 in full)
+  --mode M            auto (default, or REPRLAB_MODE): full on a GPU backend, laptop on a CPU engine;
+                      laptop (sized for a laptop CPU: ~45 min for all ten on 2 cores), full (the lecture's sizes,
+                      for a GPU host), smoke (tiny sizes: a quick self-check, ~10 min; not the lecture's figures)
+  --backend NAME      cpu, wasm, webgpu or tensorflow (default: REPRLAB_BACKEND, else automatic)
+  --timeout S         seconds per cell (default 120 in smoke mode, 1800 otherwise)
   --out DIR           where handouts go (default handouts/)
   --no-pdf            HTML only (older PDFs of these notebooks are removed: they would not match)
   --standalone        each page carries plotly.js inline (5 MB a page) and works on its own; by default the pages
@@ -25,8 +27,8 @@ A failing notebook gets a page showing its error and no PDF; the others go on; t
 const args = parseArgs(
   process.argv.slice(2),
   {
-    mode: { type: 'string', choices: ['smoke', 'full'], default: process.env.REPRLAB_MODE || 'smoke' },
-    backend: { type: 'string', choices: ['cpu', 'webgpu', 'tensorflow', 'auto'] },
+    mode: { type: 'string', choices: ['auto', 'smoke', 'laptop', 'full'], default: process.env.REPRLAB_MODE || 'auto' },
+    backend: { type: 'string', choices: ['cpu', 'wasm', 'webgpu', 'tensorflow', 'auto'] },
     timeout: { type: 'number' },
     out: { type: 'string' },
     'no-pdf': { type: 'flag' },

@@ -108,7 +108,7 @@ export function executeNotebook(path, o = {}) {
   const notebook = resolve(path);
   const mode = o.mode ?? 'smoke';
   const outPath = resolve(o.outPath ?? join(EXECUTED_DIR, basename(notebook)));
-  const timeout = o.timeout ?? (mode === 'smoke' ? 120 : 1800);
+  const timeout = o.timeout ?? (mode === 'smoke' ? 120 : 1800); // laptop, full and auto cells train for minutes
   const startupTimeout = o.startupTimeout ?? 60;
   const python = o.python ?? defaultPython();
   const env = quietPythonEnv({ REPRLAB_MODE: mode, ...(o.backend ? { REPRLAB_BACKEND: o.backend } : {}), ...(o.env ?? {}) });

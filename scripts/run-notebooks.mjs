@@ -1,16 +1,18 @@
-// `npm run notebooks [-- names...] [--mode smoke|full] [--backend cpu|wasm|webgpu|tensorflow] [--timeout s] [--no-build]`
+// `npm run notebooks [-- names...] [--mode smoke|laptop|full|auto] [--backend cpu|wasm|webgpu|tensorflow] [--timeout s] [--no-build]`
 // Executes notebooks/*.ipynb (sorted, not homework/) headless through the tslab kernel, one line per notebook,
 // executed copies in build/executed/; exits non-zero naming every failed notebook and cell.
 import { spawnSync } from 'node:child_process';
 import { basename, relative } from 'node:path';
 import { checkBuilt, describeFailure, ensureKernel, EXECUTED_DIR, executeNotebook, listNotebooks, ROOT } from './notebooks.mjs';
 
+const MODES = ['smoke', 'laptop', 'full', 'auto'];
 const USAGE = `usage: npm run notebooks [-- [names...] [options]]
 
   names             notebooks to run: 00-setup, 00-setup.ipynb, 00, or a path (default: all of notebooks/*.ipynb)
-  --mode M          smoke (tiny sizes, default; or REPRLAB_MODE) or full (the lecture's sizes)
+  --mode M          smoke (tiny sizes, default; or REPRLAB_MODE), laptop (sized for a laptop CPU, ~45 min for all),
+                    full (the lecture's sizes, for a GPU) or auto (full on a GPU backend, laptop on a CPU engine)
   --backend B       cpu, wasm, webgpu or tensorflow (default: REPRLAB_BACKEND, else automatic)
-  --timeout S       seconds per cell (default 120 in smoke mode, 1800 in full)
+  --timeout S       seconds per cell (default 120 in smoke mode, 1800 otherwise)
   --out DIR         where executed copies go (default build/executed)
   --no-build        skip 'npm run build' (notebooks import the built package)
   --verbose         print each cell's time`;
@@ -35,7 +37,7 @@ function parse(argv) {
         break;
       case '--mode':
         o.mode = next('mode');
-        if (!['smoke', 'full'].includes(o.mode)) die(`--mode must be smoke or full (got '${o.mode}')`);
+        if (!MODES.includes(o.mode)) die(`--mode must be one of ${MODES.join(', ')} (got '${o.mode}')`);
         break;
       case '--backend':
         o.backend = next('backend');

@@ -3,8 +3,10 @@
 #   1. Debian packages when missing (Jupyter runner, Fashion-MNIST, Mesa Vulkan from backports, Chromium)
 #   2. npm ci            3. npm run build         4. which backend the notebooks get (and the optional
 #   tfjs-node packages' fate)   5. register the tslab Jupyter kernel
-#   6. the main job: npm run handouts (every notebook executed in smoke mode -> handouts/*.html + *.pdf)
-# Options: --no-run (stop after set-up), --mode smoke|full (handouts mode, default smoke).
+#   6. the main job: npm run handouts (every notebook executed -> handouts/*.html + *.pdf), in smoke mode by default
+#      (~10 min on a 2-core CPU) until the laptop sizes are calibrated (docs/results.md, "Laptop mode")
+# Options: --no-run (stop after set-up), --mode smoke|laptop|full|auto (handouts mode, default smoke; auto = full on
+#          a GPU backend, laptop on a CPU engine).
 # REPRLAB_SKIP_SYSTEM=1 skips step 1 (no root, or packages installed another way).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,7 +16,7 @@ while [ $# -gt 0 ]; do
     --no-run) run=0 ;;
     --mode) mode="$2"; shift ;;
     --mode=*) mode="${1#--mode=}" ;;
-    *) echo "setup.sh: unknown option '$1' (use --no-run, --mode smoke|full)" >&2; exit 2 ;;
+    *) echo "setup.sh: unknown option '$1' (use --no-run, --mode auto|smoke|laptop|full)" >&2; exit 2 ;;
   esac
   shift
 done

@@ -13,7 +13,7 @@ import { normalizeRows } from './alignment-uniformity.js';
 import { embed, type Encoder } from './embed.js';
 import { checkFeatures, type Features, type PixelSource } from './features.js';
 import { knnAccuracy } from './knn.js';
-import { linearProbe } from './probe.js';
+import { linearProbe, type LinearProbeOptions } from './probe.js';
 import { rankMe } from './rankme.js';
 
 export interface PerDimensionStd {
@@ -65,9 +65,15 @@ export function collapseReport(f: Features, { rankThreshold = 1.5, stdThreshold 
 export interface EncoderReportOptions {
   /** kNN neighbours (default 20). */
   k?: number;
-  /** Linear-probe epochs (default 30; 0 skips the probe). */
+  /**
+   * Linear probe: by default solved to convergence (linearProbe's L-BFGS default, λ = 1/N). `probeEpochs: 0`
+   * skips it; a positive `probeEpochs` runs the old fixed budget of mini-batch Adam epochs at `probeLearningRate`
+   * (default 1e-2).
+   */
   probeEpochs?: number;
   probeLearningRate?: number;
+  /** Further linearProbe options (override the above). */
+  probe?: LinearProbeOptions;
   /** Images per forward pass (default 256). */
   batchSize?: number;
 }
@@ -75,6 +81,8 @@ export interface EncoderReportOptions {
 export interface EncoderReport extends CollapseReport {
   /** Linear-probe test accuracy (NaN when skipped). */
   probe: number;
+  /** Iterations (L-BFGS) or steps (Adam) the probe used (0 when skipped). */
+  probeIterations: number;
   /** kNN test accuracy (cosine, majority vote). */
   knn: number;
 }
@@ -89,10 +97,12 @@ export async function encoderReport(
   test: PixelSource & { labels: ArrayLike<number> },
   options: EncoderReportOptions = {},
 ): Promise<EncoderReport> {
-  const { k = 20, probeEpochs = 30, probeLearningRate = 1e-2, batchSize = 256 } = options;
+  const { k = 20, probeEpochs, probeLearningRate = 1e-2, batchSize = 256 } = options;
+  check(probeEpochs === undefined || (Number.isInteger(probeEpochs) && probeEpochs >= 0), 'encoderReport', 'probeEpochs', 'an integer >= 0 (0 skips the probe; leave it out for a converged probe)', probeEpochs);
   const ftr = await embed(encoder, train, { batchSize });
   const fte = await embed(encoder, test, { batchSize });
   const knn = (await knnAccuracy(ftr, train.labels, fte, test.labels, { k: Math.min(k, ftr.n) })).accuracy;
-  const probe = probeEpochs > 0 ? (await linearProbe(ftr, train.labels, fte, test.labels, { epochs: probeEpochs, learningRate: probeLearningRate })).top1 : Number.NaN;
-  return { ...collapseReport(fte), probe, knn };
+  const fixed = probeEpochs !== undefined && probeEpochs > 0 ? { epochs: probeEpochs, learningRate: probeLearningRate } : {};
+  const lp = probeEpochs === 0 ? null : await linearProbe(ftr, train.labels, fte, test.labels, { ...fixed, ...options.probe });
+  return { ...collapseReport(fte), probe: lp ? lp.top1 : Number.NaN, probeIterations: lp ? lp.iterations : 0, knn };
 }

@@ -9,6 +9,7 @@ export * from './metrics.js';
 export * from './cluster-metrics.js';
 export * from './silhouette.js';
 export * from './probe.js';
+export * from './lbfgs.js';
 export * from './knn.js';
 export * from './properties.js';
 export * from './symmetric-eigen.js';

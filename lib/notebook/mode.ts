@@ -1,27 +1,69 @@
 /**
- * Run mode of a notebook: `full` (the default: the sizes the lecture's claims are made at) or `smoke` (tiny sizes
- * so that every notebook executes in well under a minute on the cpu backend; the notebook runner and the tests set
- * it). Chosen by the environment variable REPRLAB_MODE, read at each call, so a notebook can also switch with
- * `process.env.REPRLAB_MODE = 'smoke'` in its first cell.
+ * Run mode of a notebook: the sizes it runs at.
+ *
+ * - `smoke`:  tiny sizes so that every notebook executes in well under a minute on the cpu backend (CI, the tests,
+ *             `--mode smoke` as a quick self-check). Its figures are a smoke test, not the lecture's.
+ * - `laptop`: sized for a laptop CPU on the CPU engine (wasm): all ten notebooks together in about 45 minutes on a
+ *             2-core CPU, at sizes where the closing claims hold (or the notebook says why one cannot);
+ *             figures in docs/results.md, "laptop mode".
+ * - `full`:   the sizes the lecture's claims are made at (hours per notebook on a CPU: for a GPU).
+ *
+ * Chosen by the environment variable REPRLAB_MODE = smoke | laptop | full | auto, read at each call (a notebook can
+ * switch with `process.env.REPRLAB_MODE = 'laptop'` in its first cell). Unset or `auto` (the default):
+ * {@link autoMode} — `full` on a GPU backend (tensorflow with CUDA, webgpu on a hardware adapter), `laptop` on a
+ * CPU engine (wasm, cpu, tensorflow without CUDA, webgpu on a software adapter such as lavapipe/SwiftShader).
+ * Before `initBackend()` has chosen a backend, auto is `laptop`: the sizes that are safe on any machine (a GPU user
+ * who asks for sizes first gets a shorter run, never a CPU run of hours). Every notebook calls `initBackend()` in
+ * its first cell, before `sizes()`.
  */
+import { backendInfo, type BackendInfo } from '../backend/index.js';
 import { check } from '../util/errors.js';
 
-export type RunMode = 'smoke' | 'full';
-export const RUN_MODES: readonly RunMode[] = ['smoke', 'full'];
+export type RunMode = 'smoke' | 'laptop' | 'full';
+export const RUN_MODES: readonly RunMode[] = ['smoke', 'laptop', 'full'];
+/** What REPRLAB_MODE may say: a mode, or `auto`. */
+export const MODE_SETTINGS: readonly (RunMode | 'auto')[] = [...RUN_MODES, 'auto'];
 
-/** The current run mode: REPRLAB_MODE (`smoke` or `full`, case-insensitive); `full` when unset or empty. */
-export function mode(): RunMode {
+/** The pattern of a software (CPU-emulated) WebGPU adapter description. */
+const SOFTWARE_ADAPTER = /software|llvmpipe|lavapipe|swiftshader|cpu/i;
+
+/**
+ * True when the backend computes on a GPU: tensorflow through CUDA (tfjs-node-gpu), or webgpu on a hardware
+ * adapter. False for wasm, cpu, tensorflow on the CPU (tfjs-node), webgpu on a software adapter, and before
+ * initBackend (no backend yet).
+ */
+export function onGpu(info: Pick<BackendInfo, 'backend' | 'device'> | undefined = backendInfo()): boolean {
+  if (!info) return false;
+  const backend = String(info.backend);
+  if (backend === 'tensorflow') return /cuda/i.test(info.device);
+  if (backend === 'webgpu') return !SOFTWARE_ADAPTER.test(info.device);
+  return false;
+}
+
+/** The mode `auto` stands for with this backend: `full` on a GPU, else `laptop` (see the module comment). */
+export function autoMode(info: Pick<BackendInfo, 'backend' | 'device'> | undefined = backendInfo()): RunMode {
+  return onGpu(info) ? 'full' : 'laptop';
+}
+
+/** The REPRLAB_MODE setting as written: smoke, laptop, full or auto (unset or empty = auto). */
+export function modeSetting(): RunMode | 'auto' {
   const raw = (process.env.REPRLAB_MODE ?? '').trim().toLowerCase();
-  if (raw === '') return 'full';
+  if (raw === '') return 'auto';
   check(
-    (RUN_MODES as readonly string[]).includes(raw),
+    (MODE_SETTINGS as readonly string[]).includes(raw),
     'mode',
     'REPRLAB_MODE',
-    `one of ${RUN_MODES.join(', ')}`,
+    `one of ${MODE_SETTINGS.join(', ')}`,
     process.env.REPRLAB_MODE,
-    "set REPRLAB_MODE=smoke (tiny sizes, CI) or REPRLAB_MODE=full (the lecture's sizes), or unset it for full",
+    'set REPRLAB_MODE=smoke (tiny sizes, CI), laptop (a laptop CPU), full (the lecture\'s sizes, for a GPU) or auto (full on a GPU, laptop on a CPU), or unset it for auto',
   );
-  return raw as RunMode;
+  return raw as RunMode | 'auto';
+}
+
+/** The current run mode: REPRLAB_MODE, with `auto` (the default) resolved by {@link autoMode}. */
+export function mode(): RunMode {
+  const setting = modeSetting();
+  return setting === 'auto' ? autoMode() : setting;
 }
 
 /** True in smoke mode. */
@@ -29,20 +71,22 @@ export const isSmoke = (): boolean => mode() === 'smoke';
 
 /**
  * Pick the sizes for the current mode:
- * `const { n, steps } = sizes({ smoke: { n: 256, steps: 20 }, full: { n: 60000, steps: 2000 } })`.
- * Both variants must have the same keys (so a notebook cannot forget one in smoke mode).
+ * `const { n, steps } = sizes({ smoke: { n: 256, steps: 20 }, laptop: { n: 6000, steps: 300 }, full: { n: 60000, steps: 2000 } })`.
+ * All three variants are required and must have the same keys (so a notebook cannot forget one in any mode).
  */
-export function sizes<T extends object>(choices: { smoke: T; full: T }): T {
+export function sizes<T extends object>(choices: { smoke: T; laptop: T; full: T }): T {
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null;
   check(
-    choices !== null && typeof choices === 'object' && typeof choices.smoke === 'object' && typeof choices.full === 'object' && choices.smoke !== null && choices.full !== null,
+    isObject(choices) && RUN_MODES.every((m) => isObject((choices as Record<string, unknown>)[m])),
     'sizes',
     'choices',
-    'an object { smoke: {...}, full: {...} }',
-    choices,
+    'an object { smoke: {...}, laptop: {...}, full: {...} }',
+    isObject(choices) ? `an object with ${RUN_MODES.filter((m) => isObject((choices as Record<string, unknown>)[m])).join(', ') || 'none'} of them` : choices,
+    'give the sizes of every mode (laptop: between smoke and full, for a laptop CPU)',
   );
-  const a = Object.keys(choices.smoke).sort();
-  const b = Object.keys(choices.full).sort();
-  const missing = [...a.filter((k) => !b.includes(k)).map((k) => `full.${k}`), ...b.filter((k) => !a.includes(k)).map((k) => `smoke.${k}`)];
-  check(missing.length === 0, 'sizes', 'choices', 'smoke and full variants with the same keys', `missing ${missing.join(', ')}`, 'give every size in both variants');
+  const keys = RUN_MODES.map((m) => Object.keys(choices[m]));
+  const all = [...new Set(keys.flat())].sort();
+  const missing = RUN_MODES.flatMap((m, i) => all.filter((k) => !keys[i]!.includes(k)).map((k) => `${m}.${k}`));
+  check(missing.length === 0, 'sizes', 'choices', 'smoke, laptop and full variants with the same keys', `missing ${missing.join(', ')}`, 'give every size in every variant');
   return choices[mode()];
 }

@@ -48,7 +48,7 @@ export interface FinetuneOptions {
   reinitLayers?: number;
   /** Optional training augmentation (e.g. randomFlip()), seeded per step. */
   augment?: (x: tf.Tensor4D, seed: number) => tf.Tensor4D;
-  /** 'frozen' mode: options of the linear probe (default 100 epochs, full batches up to 512). */
+  /** 'frozen' mode: options of the linear probe (default: linearProbe's converged L-BFGS, λ = 1/N). */
   probe?: LinearProbeOptions;
   /** Seed of the label subset, head initialisation and batch order (default 0). */
   seed?: number;
@@ -96,8 +96,8 @@ export async function finetune(encoder: tfl.LayersModel, data: { train: ImageSet
 
   if (mode === 'frozen') {
     const [ftr, fte] = [await embed(encoder, train), await embed(encoder, data.test)];
-    const r = await linearProbe(ftr, train.labels, fte, data.test.labels, { epochs: 100, batchSize: Math.min(512, train.n), learningRate: 1e-2, seed, numClasses, ...options.probe });
-    return { mode, labelFraction, labelled: train.n, accuracy: r.top1, trainAccuracy: r.trainAccuracy, steps: r.losses.length, seconds: (performance.now() - t0) / 1000, losses: r.losses };
+    const r = await linearProbe(ftr, train.labels, fte, data.test.labels, { seed, numClasses, ...options.probe });
+    return { mode, labelFraction, labelled: train.n, accuracy: r.top1, trainAccuracy: r.trainAccuracy, steps: r.iterations, seconds: (performance.now() - t0) / 1000, losses: r.losses };
   }
 
   // an independent encoder: a copy of the pre-trained one, or a fresh initialisation for 'scratch'

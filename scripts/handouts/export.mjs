@@ -406,7 +406,7 @@ ${rows}
  */
 export async function exportHandouts(o = {}) {
   const mode = o.mode ?? 'smoke';
-  if (!['smoke', 'full'].includes(mode)) throw new Error(`exportHandouts: mode must be 'smoke' or 'full' (got '${mode}')`);
+  if (!['auto', 'smoke', 'laptop', 'full'].includes(mode)) throw new Error(`exportHandouts: mode must be 'auto', 'smoke', 'laptop' or 'full' (got '${mode}')`);
   const outDir = resolve(o.outDir ?? HANDOUTS_DIR);
   const log = o.log ?? (() => {});
   const notebooks = listNotebooks(o.names ?? [], o.notebooksDir);

@@ -50,12 +50,49 @@ describe('linearProbe', () => {
     expect(norm(decayed.weights.W)).toBeLessThan(norm(full.weights.W));
   });
 
+  it('default: L-BFGS to convergence with λ = 1/N, a floor of 20 iterations whatever N, no leak, no seed dependence', async () => {
+    const r = await expectNoLeak(() => linearProbe(train.f, train.y, test.f, test.y));
+    expect(r.solver).toBe('lbfgs');
+    expect(r.converged).toBe(true);
+    expect(r.weightDecay).toBeCloseTo(1 / 60, 12);
+    if (r.stop === 'tolerance') expect(r.iterations).toBeGreaterThanOrEqual(20);
+    else expect(['gradient', 'line-search']).toContain(r.stop); // an optimum reached before the floor
+    expect(r.losses.length).toBe(r.iterations + 1);
+    expect(r.losses[0]).toBeCloseTo(Math.log(3), 5); // W = 0, b = 0: uniform softmax, CE = log C
+    expect(r.loss).toBeLessThan(0.1);
+    expect(r.top1).toBeGreaterThanOrEqual(0.95);
+    const other = await linearProbe(train.f, train.y, test.f, test.y, { seed: 7 });
+    expect(Array.from(other.weights.W)).toEqual(Array.from(r.weights.W));
+    const capped = await linearProbe(train.f, train.y, test.f, test.y, { minIterations: 2, maxIterations: 3, tolerance: 0 });
+    expect(capped.iterations).toBe(3);
+    expect(capped.converged).toBe(false);
+    expect(capped.stop).toBe('max-iterations');
+    // a tolerance that any step meets stops exactly at the floor (a strongly regularised, smooth problem)
+    const floored = await linearProbe(train.f, train.y, test.f, test.y, { tolerance: 1, weightDecay: 1 });
+    expect([floored.stop, floored.iterations]).toEqual(['tolerance', 20]);
+  });
+
+  it('Adam: the last partial batch is used; without epochs it runs until the loss stops improving, ≥ 500 steps', async () => {
+    const fixed = await linearProbe(train.f, train.y, test.f, test.y, { epochs: 5, batchSize: 16 });
+    expect(fixed.solver).toBe('adam');
+    expect(fixed.iterations).toBe(5 * 4); // 60 rows = 16 + 16 + 16 + 12
+    expect(fixed.converged).toBe(false);
+    expect(fixed.stop).toBe('epochs');
+    const until = await expectNoLeak(() => linearProbe(train.f, train.y, test.f, test.y, { batchSize: 32, learningRate: 0.05, weightDecay: 0.01 }));
+    expect(until.converged).toBe(true);
+    expect(until.iterations).toBeGreaterThanOrEqual(500);
+    const last3 = until.losses.slice(-4);
+    for (let i = 1; i < last3.length; i++) expect(last3[i - 1]! - last3[i]!).toBeLessThanOrEqual(1e-4 * Math.abs(last3[i]!) + 1e-12);
+  });
+
   it('errors name the argument: label count, NaN rows, dimension mismatch', async () => {
     await expect(linearProbe(train.f, train.y.slice(1), test.f, test.y)).rejects.toThrow(/trainLabels.*one label per row/);
     const bad = { ...test.f, data: test.f.data.slice() };
     bad.data[7] = NaN;
     await expect(linearProbe(train.f, train.y, bad, test.y)).rejects.toThrow(/testFeatures.*finite.*row 1/);
     await expect(linearProbe(train.f, train.y, features(new Float32Array(30 * 4), 4), test.y)).rejects.toThrow(/same dimension/);
+    await expect(linearProbe(train.f, train.y, test.f, test.y, { minIterations: 10, maxIterations: 5 })).rejects.toThrow(/maxIterations.*minIterations/);
+    await expect(linearProbe(train.f, train.y, test.f, test.y, { solver: 'sgd' as 'adam' })).rejects.toThrow(/solver/);
   });
 });
 

@@ -175,7 +175,7 @@ describe.skipIf(!!missing)(`npm run handouts end to end${missing ? ` (skipped: $
     expect(cli.stderr).toMatch(/FAILED: 02-broken \(cell 2\)/);
     const bad = spawnSync('node', ['scripts/handouts.mjs', '--mode', 'huge'], { cwd: ROOT, encoding: 'utf8' });
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/--mode' must be one of smoke, full \(got 'huge'\)/);
+    expect(bad.stderr).toMatch(/--mode' must be one of auto, smoke, laptop, full \(got 'huge'\)/);
 
     // --standalone: the library inline again, the page works alone
     const alone = spawnSync('node', ['scripts/handouts.mjs', '--no-execute', '--no-pdf', '--standalone', '--out', out, join(nbs, '01-ok.ipynb')], { cwd: ROOT, encoding: 'utf8' });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  checkClaim, ClaimError, displayHtml, displayPng, formatNumber, formatTableText, formatTensorValues, inNotebook, isSmoke, mode, show, sizes,
+  checkClaim, ClaimError, displayHtml, displayPng, formatNumber, formatTableText, formatTensorValues, inNotebook, show,
 } from '../../lib/notebook/index.js';
 import { encodePng } from '../../lib/viz/index.js';
 import { useBackend } from '../helpers.js';
@@ -22,26 +22,6 @@ const captureLog = () => {
   vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
   return lines;
 };
-
-describe('run mode', () => {
-  it('is full by default, smoke or full from REPRLAB_MODE (read at each call)', () => {
-    delete process.env.REPRLAB_MODE;
-    expect(mode()).toBe('full');
-    process.env.REPRLAB_MODE = 'SMOKE';
-    expect(mode()).toBe('smoke');
-    expect(isSmoke()).toBe(true);
-    process.env.REPRLAB_MODE = 'fast';
-    expect(() => mode()).toThrow(/mode: argument 'REPRLAB_MODE' must be one of smoke, full \(got "fast"\)/);
-  });
-
-  it('sizes picks the variant of the current mode and insists on the same keys', () => {
-    process.env.REPRLAB_MODE = 'smoke';
-    expect(sizes({ smoke: { n: 10, steps: 2 }, full: { n: 1000, steps: 200 } })).toEqual({ n: 10, steps: 2 });
-    process.env.REPRLAB_MODE = 'full';
-    expect(sizes({ smoke: { n: 10 }, full: { n: 1000 } }).n).toBe(1000);
-    expect(() => sizes({ smoke: { n: 1 }, full: { n: 2, steps: 3 } } as never)).toThrow(/missing smoke\.steps/);
-  });
-});
 
 describe('formatting', () => {
   it('numbers: 4 significant digits, whole integers, exponents for the very small and large', () => {
