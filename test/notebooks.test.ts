@@ -1,4 +1,4 @@
-// Executes every course notebook (notebooks/*.ipynb, not homework/) in smoke mode on the cpu backend through
+// Executes every course notebook (notebooks/*.ipynb, not homework/) in smoke mode on the default CPU engine (wasm) through
 // the notebook runner (scripts/notebooks.mjs: tslab kernel + nbclient), and checks that a failing notebook is
 // reported with the notebook and the cell. Notebooks import the built package: `npm test` builds first.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,12 +17,12 @@ beforeAll(() => {
   ensureKernel();
 });
 
-describe('course notebooks (smoke mode, cpu)', () => {
+describe('course notebooks (smoke mode, wasm)', () => {
   if (notebooks.length === 0) it.skip('no notebooks in notebooks/ yet', () => {});
   it.each(notebooks.map((p) => [basename(p), p]))(
     '%s executes',
     async (_name, path) => {
-      const r = await executeNotebook(path, { mode: 'smoke', backend: 'cpu', timeout: TIMEOUT_S, outPath: join(EXECUTED_DIR, 'test', basename(path)) });
+      const r = await executeNotebook(path, { mode: 'smoke', backend: 'wasm', timeout: TIMEOUT_S, outPath: join(EXECUTED_DIR, 'test', basename(path)) });
       if (!r.ok) expect.fail(describeFailure(r));
       expect(r.ok).toBe(true);
     },
