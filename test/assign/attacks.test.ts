@@ -1,29 +1,15 @@
 // Hostile submissions (issue 13), graded in one batch in sandboxes next to two honest ones: each attack ends graded
 // correctly or flagged, the honest rows are exactly what they should be, and nothing outside the sandbox changes.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gradeAll, makeStudentVersion, readNotebook, sha256, sourceOf, writeNotebook, type GradeResult } from '../../grader/index.js';
 import { graderMissing } from './kernel.js';
-import { helperAssignment, withSource, writeSubmission } from './fixture.js';
+import { hashTree, helperAssignment, withSource, writeSubmission } from './fixture.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const missing = graderMissing();
-
-function hashTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const f of readdirSync(d)) {
-      const p = join(d, f);
-      const st = statSync(p, { throwIfNoEntry: false });
-      if (st?.isDirectory()) walk(p);
-      else if (st) out[p] = sha256(readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** Processes whose command line holds `marker` (a detached process that outlived its sandbox). */
 function processesWith(marker: string): number[] {

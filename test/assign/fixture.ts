@@ -1,8 +1,8 @@
 /** A tiny assignment (no tfjs, runs in seconds) and submission builders for the grader tests. */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell, NbgraderMeta, Notebook } from '../../grader/index.js';
-import { writeNotebook } from '../../grader/index.js';
+import { sha256, writeNotebook } from '../../grader/index.js';
 
 const meta = (grade_id: string, o: Partial<NbgraderMeta>): Cell['metadata'] => ({
   nbgrader: { grade_id, grade: false, solution: false, locked: false, schema_version: 3, ...o } as NbgraderMeta,
@@ -67,4 +67,19 @@ export function helperAssignment(): Notebook {
   nb.cells.find((c) => c.metadata.nbgrader?.grade_id === 'test_double')!.source = "assertEq(double(2), 4, 'double(2)');\n// BEGIN HIDDEN TESTS\nassertEq(double(-3), -6, 'hidden: double(-3)');\n// END HIDDEN TESTS";
   nb.cells.find((c) => c.metadata.nbgrader?.grade_id === 'test_square')!.source = "assertEq(square(3), 9, 'square(3)');";
   return nb;
+}
+
+/** Every file below `dir` with its sha256 (files that vanish during the walk are left out): to prove nothing changed. */
+export function hashTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      const st = statSync(p, { throwIfNoEntry: false });
+      if (st?.isDirectory()) walk(p);
+      else if (st) out[p] = sha256(readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
 }

@@ -1,26 +1,13 @@
 // The autograder end to end on a tiny assignment (no tfjs): real tslab kernels in sandboxes, driven by the supervisor.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gradeAll, makeStudentVersion, readNotebook, sha256, sourceOf, writeNotebook, type GradeResult } from '../../grader/index.js';
+import { gradeAll, makeStudentVersion, readNotebook, sourceOf, writeNotebook, type GradeResult } from '../../grader/index.js';
 import { graderMissing } from './kernel.js';
-import { tinyAssignment, withSource, writeSubmission } from './fixture.js';
+import { hashTree, tinyAssignment, withSource, writeSubmission } from './fixture.js';
 
 const missing = graderMissing();
-
-function hashTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const f of readdirSync(d)) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[p] = sha256(readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe.skipIf(!!missing)(`grader on a tiny assignment${missing ? ` (skipped: ${missing})` : ''}`, () => {
   it('grades full, zero, tampered, crashing, endless, unreadable and misnamed submissions in one batch', async () => {
