@@ -75,6 +75,10 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
   for (const f of ['ld.so.cache', 'ld.so.conf', 'ld.so.conf.d', 'alternatives', 'ssl', 'ca-certificates', 'localtime', 'nsswitch.conf', 'passwd', 'group', 'os-release', 'vulkan', 'OpenCL']) {
     a.push('--ro-bind-try', join('/etc', f), join('/etc', f));
   }
+  // The private /tmp and work folder first: bwrap mounts in order, so a project or node that lives under /tmp (a CI
+  // checkout, say) is bound on top of the fresh tmpfs instead of being hidden by it.
+  const mb = String(spec.limits.diskMb * 1024 * 1024);
+  a.push('--size', mb, '--tmpfs', '/tmp', '--size', mb, '--tmpfs', HOME_INSIDE);
   // node itself, when it does not live under /usr (nvm, a tarball)
   const nodeHome = dirname(dirname(process.execPath));
   if (!process.execPath.startsWith('/usr/')) a.push('--ro-bind', nodeHome, nodeHome);
@@ -83,8 +87,6 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
     if (existsSync(p)) a.push('--ro-bind', p, p);
   }
   a.push('--proc', '/proc', '--dev', '/dev');
-  const mb = String(spec.limits.diskMb * 1024 * 1024);
-  a.push('--size', mb, '--tmpfs', '/tmp', '--size', mb, '--tmpfs', HOME_INSIDE);
   a.push('--symlink', join(spec.root, 'node_modules'), join(HOME_INSIDE, 'node_modules'));
   a.push('--bind', spec.socketDir, SOCKETS_INSIDE);
   a.push('--remount-ro', '/');
