@@ -41,6 +41,24 @@ async function convAndGrads(c: Case): Promise<Float32Array[]> {
   return out;
 }
 
+/** `op(x, w)` on fixed inputs of these shapes, on cpu and then on wasm (leak-checked): equal within float tolerance. */
+async function expectOpMatchesCpu(xShape: [number, number, number, number], wShape: [number, number, number, number], seed: number,
+  op: (x: tf.Tensor4D, w: tf.Tensor4D) => tf.Tensor): Promise<void> {
+  const run = async () => {
+    const x = tf.tensor4d(values(xShape.reduce((a, b) => a * b), seed), xShape);
+    const w = tf.tensor4d(values(wShape.reduce((a, b) => a * b), seed + 1), wShape);
+    const y = op(x, w);
+    const out = (await y.data()) as Float32Array;
+    tf.dispose([x, w, y]);
+    return out;
+  };
+  await useBackend('cpu');
+  const want = await run();
+  await useBackend('wasm');
+  expectClose(await expectNoLeak(run), want, 1e-4, 1e-4);
+  await useBackend('cpu');
+}
+
 describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput', () => {
   it('equal the cpu backend on odd shapes, strides and paddings (values and both gradients)', async () => {
     await useBackend('cpu');
@@ -57,35 +75,9 @@ describe('wasm Conv2DBackpropFilter and Conv2DBackpropInput', () => {
     await useBackend('cpu');
   });
 
-  it('conv2dTranspose (Conv2DBackpropInput as an op) equals cpu', async () => {
-    const run = async () => {
-      const x = tf.tensor4d(values(2 * 5 * 5 * 3, 4), [2, 5, 5, 3]);
-      const w = tf.tensor4d(values(3 * 3 * 2 * 3, 5), [3, 3, 2, 3]);
-      const y = tf.conv2dTranspose(x, w, [2, 9, 10, 2], 2, 'same');
-      const out = (await y.data()) as Float32Array;
-      tf.dispose([x, w, y]);
-      return out;
-    };
-    await useBackend('cpu');
-    const want = await run();
-    await useBackend('wasm');
-    expectClose(await expectNoLeak(run), want, 1e-4, 1e-4);
-    await useBackend('cpu');
-  });
+  it('conv2dTranspose (Conv2DBackpropInput as an op) equals cpu', () =>
+    expectOpMatchesCpu([2, 5, 5, 3], [3, 3, 2, 3], 4, (x, w) => tf.conv2dTranspose(x, w, [2, 9, 10, 2], 2, 'same')));
 
-  it('a dilated forward convolution (stock wasm Conv2D) equals cpu', async () => {
-    const run = async () => {
-      const x = tf.tensor4d(values(2 * 9 * 8 * 3, 6), [2, 9, 8, 3]);
-      const w = tf.tensor4d(values(3 * 3 * 3 * 2, 7), [3, 3, 3, 2]);
-      const y = tf.conv2d(x, w, 1, 'same', 'NHWC', 2);
-      const out = (await y.data()) as Float32Array;
-      tf.dispose([x, w, y]);
-      return out;
-    };
-    await useBackend('cpu');
-    const want = await run();
-    await useBackend('wasm');
-    expectClose(await run(), want, 1e-4, 1e-4);
-    await useBackend('cpu');
-  });
+  it('a dilated forward convolution (stock wasm Conv2D) equals cpu', () =>
+    expectOpMatchesCpu([2, 9, 8, 3], [3, 3, 3, 2], 6, (x, w) => tf.conv2d(x, w, 1, 'same', 'NHWC', 2)));
 });
