@@ -8,6 +8,7 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { check } from '../util/errors.js';
+import { initSeed } from '../util/rng.js';
 
 export type AutoencoderKind = 'linear' | 'mlp' | 'conv';
 
@@ -44,7 +45,7 @@ export function encoderTrunk(s: NetSpec, input: tfl.SymbolicTensor): tfl.Symboli
   let h: tfl.SymbolicTensor = input;
   if (s.kind === 'conv') {
     s.hidden.forEach((filters, i) => {
-      h = tfl.layers.conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: tfl.initializers.heNormal({ seed: s.seed + i }) }).apply(h) as tfl.SymbolicTensor;
+      h = tfl.layers.conv2d({ filters, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: tfl.initializers.heNormal({ seed: initSeed(s.seed + i) }) }).apply(h) as tfl.SymbolicTensor;
     });
   }
   h = tfl.layers.flatten().apply(h) as tfl.SymbolicTensor;
@@ -82,7 +83,7 @@ export function buildDecoder(s: NetSpec, latentDim: number, name: string): tfl.L
       const isLast = i === filters.length - 1;
       h = tfl.layers.conv2dTranspose({
         filters: fl, kernelSize: 3, strides: 2, padding: 'same', activation: isLast ? 'sigmoid' : 'relu',
-        kernelInitializer: isLast ? glorot(seed + 1 + i) : tfl.initializers.heNormal({ seed: seed + 1 + i }),
+        kernelInitializer: isLast ? glorot(seed + 1 + i) : tfl.initializers.heNormal({ seed: initSeed(seed + 1 + i) }),
       }).apply(h) as tfl.SymbolicTensor;
     });
     return tfl.model({ inputs: input, outputs: h, name });

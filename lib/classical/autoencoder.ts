@@ -19,6 +19,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { makeMethod, type Method, viewSeed } from '../methods/common.js';
 import { makeOptimizer } from '../train/optimizers.js';
 import { check } from '../util/errors.js';
+import { initSeed } from '../util/rng.js';
 import { type AutoencoderKind, buildDecoder, buildEncoder, checkNetSpec, defaultHidden } from './autoencoder-models.js';
 
 export type ReconstructionLoss = 'mse' | 'bce';
@@ -80,7 +81,7 @@ export function reconstructionLoss(xHat: tf.Tensor, x: tf.Tensor, kind: Reconstr
 
 /** Denoising input: clip(x + N(0, σ²), 0, 1) with a seeded draw. */
 export function addInputNoise(x: tf.Tensor4D, sigma: number, seed: number): tf.Tensor4D {
-  return tf.tidy(() => tf.clipByValue(tf.add(x, tf.randomNormal(x.shape, 0, sigma, 'float32', seed)), 0, 1) as tf.Tensor4D);
+  return tf.tidy(() => tf.clipByValue(tf.add(x, tf.randomNormal(x.shape, 0, sigma, 'float32', initSeed(seed))), 0, 1) as tf.Tensor4D);
 }
 
 /** Build an autoencoder (plain, denoising with `noise`, sparse with `sparsity`). */

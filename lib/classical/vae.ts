@@ -14,6 +14,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { makeMethod, type Method, viewSeed } from '../methods/common.js';
 import { makeOptimizer } from '../train/optimizers.js';
 import { check } from '../util/errors.js';
+import { initSeed } from '../util/rng.js';
 import { reconstructionLoss, type ReconstructionLoss } from './autoencoder.js';
 import { type AutoencoderKind, buildDecoder, checkNetSpec, codeLayer, defaultHidden, encoderTrunk } from './autoencoder-models.js';
 
@@ -24,7 +25,7 @@ export function gaussianKl(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Scalar {
 
 /** z = μ + exp(½ logVar) ⊙ ε, ε ~ N(0, I) drawn with `seed`. */
 export function reparameterize(mu: tf.Tensor2D, logVar: tf.Tensor2D, seed: number): tf.Tensor2D {
-  return tf.tidy(() => tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), tf.randomNormal(mu.shape, 0, 1, 'float32', seed))) as tf.Tensor2D);
+  return tf.tidy(() => tf.add(mu, tf.mul(tf.exp(tf.mul(0.5, logVar)), tf.randomNormal(mu.shape, 0, 1, 'float32', initSeed(seed)))) as tf.Tensor2D);
 }
 
 export interface VaeLoss {
@@ -93,7 +94,7 @@ export function vae(options: VaeOptions): Vae {
   const trunk = encoderTrunk(o, input);
   const muT = codeLayer(L, o.seed + 50).apply(trunk) as tfl.SymbolicTensor;
   // log σ² starts near 0 (σ ≈ 1) from a small initialisation.
-  const logVarT = tfl.layers.dense({ units: L, kernelInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: 1e-3, seed: o.seed + 51 }) }).apply(trunk) as tfl.SymbolicTensor;
+  const logVarT = tfl.layers.dense({ units: L, kernelInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: 1e-3, seed: initSeed(o.seed + 51) }) }).apply(trunk) as tfl.SymbolicTensor;
   const encoder = tfl.model({ inputs: input, outputs: muT, name: `${o.name}_encoder` });
   const encoderFull = tfl.model({ inputs: input, outputs: [muT, logVarT], name: `${o.name}_encoder_full` });
   const decoder = buildDecoder(o, L, `${o.name}_decoder`);
@@ -130,6 +131,6 @@ export function vae(options: VaeOptions): Vae {
   return Object.assign(method, {
     encoderFull, decoder, latentDim: L, encode, decode, lossParts, dispose,
     reconstruct: (x: tf.Tensor4D) => tf.tidy(() => decode(encode(x))),
-    sample: (n: number, seed = 0) => tf.tidy(() => decode(tf.randomNormal([n, L], 0, 1, 'float32', seed))),
+    sample: (n: number, seed = 0) => tf.tidy(() => decode(tf.randomNormal([n, L], 0, 1, 'float32', initSeed(seed)))),
   });
 }

@@ -22,7 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../util/errors.js';
-import { Rng } from '../util/rng.js';
+import { initSeed, Rng } from '../util/rng.js';
 import { applyEncoder, type Encoder } from './embed.js';
 import { checkFeatures, checkLabels, type Features, featuresToTensor, type PixelSource, selectRows } from './features.js';
 import { silhouette, type SilhouetteOptions } from './silhouette.js';
@@ -92,7 +92,7 @@ export async function smoothness(encoder: Encoder, images: PixelSource, options:
     const e = Math.min(idx.length, s + batchSize);
     const x = batchOf(images, idx, s, e);
     const x2 = batchOf(images, other, s, e);
-    const delta = tf.randomNormal(x.shape, 0, noise, 'float32', rng.seed());
+    const delta = tf.randomNormal(x.shape, 0, noise, 'float32', initSeed(rng.seed()));
     const diffs = tf.tidy(() => {
       const fx = applyEncoder(encoder, x);
       return [tf.sub(applyEncoder(encoder, tf.add(x, delta) as tf.Tensor4D), fx), tf.sub(applyEncoder(encoder, x2), fx), tf.sub(x2, x)];

@@ -18,7 +18,7 @@ import { trainLoop, type TrainResult } from '../train/loop.js';
 import { makeOptimizer } from '../train/optimizers.js';
 import { AddPositionEmbedding, transformerStack } from '../models/vit.js';
 import { check } from '../util/errors.js';
-import { Rng } from '../util/rng.js';
+import { initSeed, Rng } from '../util/rng.js';
 
 export interface CharVocabulary {
   /** The characters, sorted; id i ↔ chars[i]. */
@@ -111,7 +111,7 @@ export function charLanguageModel(options: CharLmOptions): CharLm {
   // input: one-hot characters [T, V + 1] (the extra id is [MASK]); a bias-free dense layer is the embedding table
   // (the same product as a lookup, with a matrix-product gradient instead of tf.gather's slow segment sum)
   const input = tfl.input({ shape: [T, V + 1] });
-  let h = tfl.layers.dense({ units: o.dim, useBias: false, kernelInitializer: tfl.initializers.randomNormal({ stddev: 0.02, seed: o.seed }), name: `char_${objective}_embedding` }).apply(input) as tfl.SymbolicTensor;
+  let h = tfl.layers.dense({ units: o.dim, useBias: false, kernelInitializer: tfl.initializers.randomNormal({ stddev: 0.02, seed: initSeed(o.seed) }), name: `char_${objective}_embedding` }).apply(input) as tfl.SymbolicTensor;
   h = new AddPositionEmbedding({ gridH: 1, gridW: T, dim: o.dim, positionalEmbedding: 'learned', seed: o.seed + 1 }).apply(h) as tfl.SymbolicTensor;
   h = transformerStack({ dim: o.dim, depth: o.depth, numHeads: o.numHeads, causal: objective === 'next', seed: o.seed + 2, name: `char_${objective}` }).apply(h) as tfl.SymbolicTensor;
   h = tfl.layers.dense({ units: V, kernelInitializer: tfl.initializers.glorotUniform({ seed: o.seed + 9 }) }).apply(h) as tfl.SymbolicTensor;

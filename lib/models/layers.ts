@@ -2,11 +2,9 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { check } from '../util/errors.js';
 
-/**
- * tfjs treats a seed of 0 as "no seed" (its random ops test `seed ? seed : Math.random()`), so seed 0 would give
- * different weights on every call: map it to a fixed non-zero value.
- */
-export const initSeed = (seed: number): number => (seed === 0 ? 0x5eed : seed);
+import { initSeed } from '../util/rng.js';
+
+export { initSeed };
 
 export type Activation = 'relu' | 'gelu' | 'tanh' | 'linear' | 'sigmoid' | 'elu' | 'selu';
 

@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { check } from '../util/errors.js';
 import { checkShape } from './layers.js';
+import { initSeed } from '../util/rng.js';
 
 type Shape = (number | null)[];
 type Kwargs = Record<string, unknown>;
@@ -91,7 +92,7 @@ function addPositionWeight(
   addWeight: (name: string, shape: number[], dtype: 'float32', init: Initializer, reg: undefined, trainable: boolean) => tfl.LayerVariable,
   kind: PositionalEmbedding, gridH: number, gridW: number, dim: number, seed: number,
 ): tfl.LayerVariable {
-  if (kind === 'learned') return addWeight('position', [gridH * gridW, dim], 'float32', tfl.initializers.truncatedNormal({ stddev: 0.02, seed }), undefined, true);
+  if (kind === 'learned') return addWeight('position', [gridH * gridW, dim], 'float32', tfl.initializers.truncatedNormal({ stddev: 0.02, seed: initSeed(seed) }), undefined, true);
   const v = addWeight('position', [gridH * gridW, dim], 'float32', tfl.initializers.zeros(), undefined, false);
   tf.tidy(() => {
     v.write(tf.tensor2d(sincosPositionalEmbedding(gridH, gridW, dim), [gridH * gridW, dim]));
@@ -363,7 +364,7 @@ export class MaskTokenFill extends tfl.layers.Layer {
   }
 
   override build(): void {
-    this.token = this.addWeight('mask_token', [this.dim], 'float32', tfl.initializers.truncatedNormal({ stddev: 0.02, seed: this.seed }));
+    this.token = this.addWeight('mask_token', [this.dim], 'float32', tfl.initializers.truncatedNormal({ stddev: 0.02, seed: initSeed(this.seed) }));
     this.built = true;
   }
 

@@ -1,4 +1,11 @@
 /**
+ * tfjs treats a seed of 0 as "no seed" in its normal and gamma draws (`seed ? seed : Math.random()` in
+ * tfjs-core's rand_util), so seed 0 would give different numbers on every call: map it to a fixed non-zero value.
+ * Every seed handed to `tf.randomNormal`, `tf.truncatedNormal` or a normal initializer goes through this.
+ */
+export const initSeed = (seed: number): number => (seed === 0 ? 0x5eed : seed);
+
+/**
  * Seeded pseudo-random numbers (sfc32 seeded through splitmix32): same seed, same sequence on every machine.
  * Use `rng.seed()` to derive integer seeds for tfjs ops (`tf.randomNormal(shape, 0, 1, 'float32', rng.seed())`).
  */

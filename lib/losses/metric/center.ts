@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../../util/errors.js';
-import { Rng } from '../../util/rng.js';
+import { initSeed, Rng } from '../../util/rng.js';
 import { stateVariable } from '../../ops/state.js';
 import { checkEmbeddings, isTensor, labelTensor, type Labels } from './common.js';
 
@@ -29,7 +29,7 @@ export function makeCenters({ numClasses, dim, init = 'zeros', seed = 0, name }:
   check(Number.isInteger(numClasses) && numClasses >= 2, 'makeCenters', 'numClasses', 'an integer >= 2', numClasses);
   check(Number.isInteger(dim) && dim > 0, 'makeCenters', 'dim', 'a positive integer (the feature dimension)', dim);
   check(init === 'zeros' || init === 'normal', 'makeCenters', 'init', "'zeros' or 'normal'", init);
-  return stateVariable(() => (init === 'zeros' ? tf.zeros([numClasses, dim]) : tf.randomNormal([numClasses, dim], 0, 1, 'float32', new Rng(seed).seed())), name);
+  return stateVariable(() => (init === 'zeros' ? tf.zeros([numClasses, dim]) : tf.randomNormal([numClasses, dim], 0, 1, 'float32', initSeed(new Rng(seed).seed()))), name);
 }
 
 function checkCenters(where: string, features: tf.Tensor2D, centers: tf.Tensor): void {
