@@ -90,3 +90,17 @@ export function sizes<T extends object>(choices: { smoke: T; laptop: T; full: T 
   check(missing.length === 0, 'sizes', 'choices', 'smoke, laptop and full variants with the same keys', `missing ${missing.join(', ')}`, 'give every size in every variant');
   return choices[mode()];
 }
+
+/**
+ * The run's seed: REPRLAB_SEED (a non-negative integer; unset or empty = 0), read at each call. Notebooks add it
+ * to every seed they use (`const SEED = runSeed()`; `simclr({ seed: SEED + 1 })`), so that
+ * `REPRLAB_SEED=1 npm run notebooks -- --mode laptop` repeats a run with other initial weights, views and
+ * batches: the 3-seed figures of docs/results.md are three such runs.
+ */
+export function runSeed(): number {
+  const raw = (process.env.REPRLAB_SEED ?? '').trim();
+  if (raw === '') return 0;
+  const n = Number(raw);
+  check(Number.isInteger(n) && n >= 0 && n <= 0x7fffffff, 'runSeed', 'REPRLAB_SEED', 'a non-negative integer', process.env.REPRLAB_SEED, 'set REPRLAB_SEED=0, 1, 2, … or unset it for 0');
+  return n;
+}

@@ -1,11 +1,29 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { initBackend } from '../../lib/backend/index.js';
-import { autoMode, isSmoke, mode, modeSetting, onGpu, sizes } from '../../lib/notebook/index.js';
+import { autoMode, isSmoke, mode, modeSetting, onGpu, runSeed, sizes } from '../../lib/notebook/index.js';
 
 const saved = process.env.REPRLAB_MODE;
+const savedSeed = process.env.REPRLAB_SEED;
 afterEach(() => {
   if (saved === undefined) delete process.env.REPRLAB_MODE;
   else process.env.REPRLAB_MODE = saved;
+  if (savedSeed === undefined) delete process.env.REPRLAB_SEED;
+  else process.env.REPRLAB_SEED = savedSeed;
+});
+
+describe('run seed', () => {
+  it('REPRLAB_SEED: unset or empty is 0, a non-negative integer is itself, anything else is named', () => {
+    delete process.env.REPRLAB_SEED;
+    expect(runSeed()).toBe(0);
+    process.env.REPRLAB_SEED = ' ';
+    expect(runSeed()).toBe(0);
+    process.env.REPRLAB_SEED = '2';
+    expect(runSeed()).toBe(2);
+    for (const bad of ['-1', '1.5', 'one']) {
+      process.env.REPRLAB_SEED = bad;
+      expect(() => runSeed()).toThrow(new RegExp(`runSeed: argument 'REPRLAB_SEED' must be a non-negative integer \\(got "${bad.replace('.', '\\.')}"\\)`));
+    }
+  });
 });
 
 describe('run mode', () => {
