@@ -161,12 +161,13 @@ export function emptyResult(a: Assignment, student: string, status: SubmissionSt
   };
 }
 
-/** The grader's own version: a hash of its code (this folder and the supervisor), so a new grader regrades. */
+/** The grader's own version: a hash of its code (this folder, the supervisor and its atomic_io.py), so a new grader regrades. */
 export function graderVersion(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const h = createHash('sha256');
   for (const f of readdirSync(here).filter((x) => /\.(js|ts)$/.test(x) && !x.endsWith('.d.ts')).sort()) h.update(f).update(readFileSync(join(here, f)));
   h.update(readFileSync(supervisorScript()));
+  h.update(readFileSync(join(dirname(supervisorScript()), 'atomic_io.py')));
   return h.digest('hex').slice(0, 16);
 }
 

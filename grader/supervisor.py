@@ -38,6 +38,8 @@ os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 import nbformat  # noqa: E402
 from jupyter_client.blocking.client import BlockingKernelClient  # noqa: E402
 
+from atomic_io import atomic_write  # noqa: E402  (grader/atomic_io.py: this script's folder is on sys.path)
+
 MAX_STREAM_CHARS = 200_000    # per cell: a student printing in a loop must not blow up the graded notebook
 MAX_RICH_CHARS = 30_000_000   # per cell: figures (the first one carries plotly.js inline, ~5 MB) and images
 TSLAB_ABORT_GRACE = 0.3       # tslab drops requests that arrive < 200 ms after a failed cell (tslab issue #19)
@@ -52,15 +54,6 @@ class IpcKernelClient(BlockingKernelClient):
         if self.transport == "ipc":
             return f"ipc://{self.ip}:{getattr(self, channel + '_port')}"
         return super()._make_url(channel)
-
-
-def atomic_write(path, text):
-    tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def children_of(pid):

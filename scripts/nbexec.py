@@ -1,18 +1,10 @@
 """Helpers for execute_notebook.py (run by Debian's /usr/bin/python3, which imports this module from its own folder).
-The grader's supervisor (grader/supervisor.py) does not use it."""
+atomic_write lives in grader/atomic_io.py, shared with the grader's supervisor."""
 import os
+import sys
 
-
-def atomic_write(path, text):
-    """Write `text` to `path` through a temporary file and a rename (creating the folder if needed), so a reader
-    never sees half a file, even if this process is killed mid-write."""
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "grader"))
+from atomic_io import atomic_write  # noqa: E402,F401  (one implementation, shared with the grader's supervisor)
 
 
 def kernel_pid(client):
