@@ -1,0 +1,41 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { LAYERS, layeringViolations, relativeImports } from './layering.js';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+describe('layering of lib/ (docs/architecture.md, "Layers")', () => {
+  it('no file of lib/ imports from a folder of the same or a higher layer', () => {
+    const found = layeringViolations(here('../../lib'));
+    // Being removed on this branch (issue 17): the metric learner leaves losses/, Method goes down to train/, PCA's
+    // linear algebra to linalg/. The list must match exactly, so each fix also shortens it.
+    const pending = [
+      "classical/autoencoder.ts: '../methods/common.js': classical (layer 6) imports methods (layer 8, higher)",
+      "classical/vae.ts: '../methods/common.js': classical (layer 6) imports methods (layer 8, higher)",
+      "eval/embed2d.ts: '../classical/pca.js': eval (layer 5) imports classical (layer 6, higher)",
+      "losses/metric/learner.ts: '../../models/info.js': losses (layer 3) imports models (layer 3, the same)",
+      "losses/metric/learner.ts: '../../models/siamese.js': losses (layer 3) imports models (layer 3, the same)",
+      "losses/metric/learner.ts: '../../train/batches.js': losses (layer 3) imports train (layer 5, higher)",
+      "losses/metric/learner.ts: '../../train/fit.js': losses (layer 3) imports train (layer 5, higher)",
+      "losses/metric/learner.ts: '../../train/loop.js': losses (layer 3) imports train (layer 5, higher)",
+      "losses/metric/learner.ts: '../../train/optimizers.js': losses (layer 3) imports train (layer 5, higher)",
+      "losses/metric/learner.ts: '../../train/fit.js': losses (layer 3) imports train (layer 5, higher)",
+    ];
+    expect(found.map((v) => `${v.file}: '${v.specifier}': ${v.reason}`)).toEqual(pending);
+  });
+
+  it('fails on a violation (fixture: util importing methods), not on the import of a lower layer or a comment', () => {
+    const found = layeringViolations(here('fixtures/lib'));
+    expect(found).toEqual([{ file: 'util/low.ts', specifier: '../methods/high.js', reason: 'util (layer 0) imports methods (layer 8, higher)' }]);
+  });
+
+  it('reads every import form and no comment', () => {
+    const src = "// import a from './x.js';\nimport b from './b.js';\nexport * from '../c.js';\nimport './d.js';\nconst e = await import('./e.js');\nimport tf from 'pkg';\n/* import f from './f.js' */";
+    expect(relativeImports(src)).toEqual(['./b.js', '../c.js', './d.js', './e.js']);
+  });
+
+  it('every layer is named once', () => {
+    const names = LAYERS.flat();
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
