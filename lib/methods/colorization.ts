@@ -23,7 +23,9 @@ import { labToRgbTensor, rgbToLabTensor } from '../ops/lab.js';
 import { check } from '../util/errors.js';
 import { abPalette, type ColorPalette } from './color-palette.js';
 import { pixelDecoder } from './pretext-heads.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, singleView } from './common.js';
+import { type Augment, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, singleView } from './common.js';
+import { checkInt } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 export interface ColorizationOptions extends MethodOptions {
   /** Hidden units of the decoder MLP (default 256). */
@@ -67,7 +69,7 @@ export function colorization(options: ColorizationOptions): Colorization {
   const augment: Augment | undefined = options.augment;
   const resolved: ColorizationResolved = { batchSize, seed, decoderHidden, inputShape, target, binSize, annealTemperature };
   if (target === 'ab-classes') return abColorization(options, resolved, encoder, augment);
-  const decoder = pixelDecoder(outputDim(encoder), h * w * 3, decoderHidden, seed, 'colorization_decoder');
+  const decoder = pixelDecoder(featureDim(encoder), h * w * 3, decoderHidden, seed, 'colorization_decoder');
   const predict = (x: tf.Tensor4D, training: boolean) => {
     const gray = tf.tile(luma(x), [1, 1, 1, 3]) as tf.Tensor4D;
     const res = tf.reshape(decoder.apply(encoder.apply(gray, { training }), { training }) as tf.Tensor, [x.shape[0], h, w, 3]);
@@ -101,7 +103,7 @@ function abColorization(options: ColorizationOptions, r: ColorizationResolved, e
   const weights = options.classWeights === undefined ? new Float32Array(q).fill(1) : Float32Array.from(options.classWeights);
   check(weights.length === q && weights.every((v) => Number.isFinite(v) && v >= 0), where, 'classWeights', `${q} finite weights >= 0 (one per palette class, binSize ${r.binSize})`,
     options.classWeights, 'use rebalanceWeights(abPrior(set.images, abPalette(binSize)))');
-  const decoder = pixelDecoder(outputDim(encoder), h * w * q, r.decoderHidden, r.seed, 'colorization_decoder');
+  const decoder = pixelDecoder(featureDim(encoder), h * w * q, r.decoderHidden, r.seed, 'colorization_decoder');
   const lightness = (x: tf.Tensor4D) => tf.slice(rgbToLabTensor(x), [0, 0, 0, 0], [-1, -1, -1, 1]) as tf.Tensor4D;
   const input = (l: tf.Tensor4D) => tf.tile(tf.div(l, 100), [1, 1, 1, 3]) as tf.Tensor4D;
   const logits = (l: tf.Tensor4D, training: boolean) =>

@@ -122,12 +122,6 @@ export function resolveOptimizer(o: MethodOptions): tf.Optimizer {
   return o.optimizer ?? makeOptimizer({ learningRate: o.learningRate ?? 1e-3 });
 }
 
-/** Output feature size of a model (last axis). */
-export function outputDim(model: tfl.LayersModel): number {
-  const shape = model.outputs[0]!.shape;
-  return shape[shape.length - 1] as number;
-}
-
 export interface MethodSpec<O, C extends tf.TensorContainer = void> {
   name: string;
   encoder: tfl.LayersModel;
@@ -186,10 +180,5 @@ export function makeMethod<O, C extends tf.TensorContainer = void>(spec: MethodS
     },
   };
   return method;
-}
-
-/** Check a number option is an integer >= min. */
-export function checkInt(where: string, name: string, v: number, min = 1): void {
-  check(Number.isInteger(v) && v >= min, where, name, `an integer >= ${min}`, v);
 }
 

@@ -31,10 +31,9 @@ import { copyWeights, emaUpdate } from '../models/ema.js';
 import { denseBlock } from '../models/layers.js';
 import { L2Normalize, NormalizedDense } from '../models/siamese.js';
 import { check } from '../util/errors.js';
-import {
-  type Augment, checkInt, cloneArchitecture, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, scheduledMomentum,
-  scheduleOverTrainSteps, viewSeed,
-} from './common.js';
+import { type Augment, cloneArchitecture, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, scheduledMomentum, scheduleOverTrainSteps, viewSeed } from './common.js';
+import { checkInt } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 export interface DinoOptions extends MethodOptions {
   /** K, the number of output dimensions ("prototypes"; default 256; DINO: 65536). */
@@ -163,7 +162,7 @@ export function dino(options: DinoOptions): Dino {
 
   const globalAugment: Augment = options.globalAugment ?? simclrAugment({ scale: r.globalScale, size: [h, w], seed: r.seed });
   const localAugment: Augment = options.localAugment ?? simclrAugment({ scale: r.localScale, size: r.localSize, seed: r.seed + 1 });
-  const k = outputDim(encoder);
+  const k = featureDim(encoder);
   const makeHead = (name: string) => dinoHead({ inputDim: k, hiddenDim: r.hiddenDim, bottleneckDim: r.bottleneckDim, outputDim: r.outputDim, seed: r.seed + 1000, name });
   const head = makeHead('dino_head');
   const teacherEncoder = cloneArchitecture(encoder);

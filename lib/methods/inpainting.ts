@@ -12,7 +12,9 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { applyMask, centerMask, randomBoxMask } from '../augment/erase.js';
 import { check } from '../util/errors.js';
 import { pixelDecoder } from './pretext-heads.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, singleView, viewSeed } from './common.js';
+import { type Augment, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, singleView, viewSeed } from './common.js';
+import { checkInt } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 export interface InpaintingOptions extends MethodOptions {
   /** Side of the square hole as a fraction of the image side (default 0.5). */
@@ -44,7 +46,7 @@ export function inpainting(options: InpaintingOptions): Inpainting {
   const { encoder, inputShape } = resolveEncoder(where, options);
   const [h, w, c] = inputShape;
   const augment: Augment | undefined = options.augment;
-  const decoder = pixelDecoder(outputDim(encoder), h * w * c, decoderHidden, seed, 'inpainting_decoder', 'sigmoid');
+  const decoder = pixelDecoder(featureDim(encoder), h * w * c, decoderHidden, seed, 'inpainting_decoder', 'sigmoid');
   const makeMask = (n: number, i: number) => (mask === 'center' ? centerMask(n, h, w, maskFraction) : randomBoxMask(n, h, w, { fraction: maskFraction, seed: viewSeed(seed, i, 1) }));
   const decode = (masked: tf.Tensor4D, training: boolean) =>
     tf.reshape(decoder.apply(encoder.apply(masked, { training }), { training }) as tf.Tensor, [masked.shape[0], h, w, c]) as tf.Tensor4D;

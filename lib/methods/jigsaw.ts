@@ -17,7 +17,9 @@ import { cropBoxes } from '../augment/crop.js';
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { pretextClassifier } from './pretext-heads.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { checkInt } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 /**
  * `count` permutations of `tiles` positions with a large minimum pairwise Hamming distance: greedy max-min
@@ -106,7 +108,7 @@ export function jigsaw(options: JigsawOptions): Jigsaw {
   const [h, w] = inputShape;
   check(h >= 2 * grid && w >= 2 * grid, where, 'grid', `small enough for ${h}×${w} images (tiles of at least 2 pixels)`, grid);
   const augment: Augment | undefined = options.augment;
-  const k = outputDim(encoder);
+  const k = featureDim(encoder);
   const head = pretextClassifier(k * tiles, permutations, kind, seed, 'jigsaw_head');
 
   const puzzles = (x0: tf.Tensor4D, i = 0) => {

@@ -31,10 +31,9 @@ import { copyWeights, emaUpdate } from '../models/ema.js';
 import { predictionHead, projectionHead } from '../models/heads.js';
 import { stopGradient as sg } from '../ops/gradients.js';
 import { check } from '../util/errors.js';
-import {
-  type Augment, checkInt, cloneArchitecture, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, scheduledMomentum,
-  scheduleOverTrainSteps, viewSeed,
-} from './common.js';
+import { type Augment, cloneArchitecture, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, scheduledMomentum, scheduleOverTrainSteps, viewSeed } from './common.js';
+import { checkInt } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 /** The pairwise term ℓ(o, t) of each method. */
 export type PairLoss = 'byol' | 'simsiam' | 'barlow' | 'vicreg';
@@ -138,7 +137,7 @@ export function jointEmbedding(name: string, options: JointEmbeddingOptions, d: 
   const where = name;
   check(options !== null && typeof options === 'object', where, 'options', 'an object { inputShape, ... }', options);
   const { encoder, inputShape } = resolveEncoder(where, options);
-  const k = outputDim(encoder);
+  const k = featureDim(encoder);
   const projectionDim = options.projectionDim ?? d.projectionDim;
   checkInt(where, 'projectionDim', projectionDim);
   const r: JointEmbeddingResolved = {

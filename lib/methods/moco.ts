@@ -22,7 +22,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { simclrAugment } from '../augment/compose.js';
-import { checkTemperature, infoNce } from '../losses/contrastive/infonce.js';
+import { infoNce } from '../losses/contrastive/infonce.js';
 import { copyWeights, emaUpdate } from '../models/ema.js';
 import { projectionHead } from '../models/heads.js';
 import { l2Normalize } from '../ops/distances.js';
@@ -30,7 +30,9 @@ import { stateVariable } from '../ops/state.js';
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { applyInGroups, randomPermutation } from './shuffle-bn.js';
-import { type Augment, checkInt, cloneArchitecture, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, cloneArchitecture, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { checkInt, checkTemperature } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 export interface MocoOptions extends MethodOptions {
   /** τ (default 0.2, MoCo v2's). */
@@ -82,7 +84,7 @@ export function moco(options: MocoOptions): Moco {
     `e.g. queueSize: ${batchSize * 16}: the queue's point is to hold more negatives than a batch`);
   const { encoder, inputShape } = resolveEncoder(where, options);
   const augment: Augment = options.augment ?? simclrAugment({ seed });
-  const k = outputDim(encoder);
+  const k = featureDim(encoder);
   const makeHead = (name: string) =>
     projectionHead({ inputDim: k, hiddenDim: options.hiddenDim ?? k, outputDim: projectionDim, layers: head === 'linear' ? 1 : 2, seed: seed + 1000, name });
   const projector = makeHead('moco_projector');

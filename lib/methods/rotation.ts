@@ -12,7 +12,9 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { allRotations } from '../augment/rotate.js';
 import { check } from '../util/errors.js';
 import { pretextClassifier } from './pretext-heads.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { checkInt } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 export interface RotationOptions extends MethodOptions {
   /** Head on the features: 'mlp' (default) or 'linear'. */
@@ -36,7 +38,7 @@ export function rotation(options: RotationOptions): Rotation {
   const { encoder, inputShape } = resolveEncoder(where, options);
   check(inputShape[0] === inputShape[1], where, 'inputShape', 'square images (H = W) for 90° rotations', inputShape, 'crop or resize to a square');
   const augment: Augment | undefined = options.augment;
-  const head = pretextClassifier(outputDim(encoder), 4, kind, seed, 'rotation_head');
+  const head = pretextClassifier(featureDim(encoder), 4, kind, seed, 'rotation_head');
   const logits = (x: tf.Tensor4D, training: boolean) => head.apply(encoder.apply(x, { training }), { training }) as tf.Tensor2D;
   const method = makeMethod<RotationResolved, { x: tf.Tensor4D; y: tf.Tensor1D }>({
     name: where,

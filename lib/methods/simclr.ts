@@ -13,10 +13,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { simclrAugment } from '../augment/compose.js';
 import { ntXent } from '../losses/contrastive/ntxent.js';
-import { checkTemperature } from '../losses/contrastive/infonce.js';
 import { projectionHead } from '../models/heads.js';
 import { check } from '../util/errors.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { checkInt, checkTemperature } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 export interface SimclrOptions extends MethodOptions {
   /** τ of NT-Xent (default 0.5). */
@@ -56,7 +57,7 @@ export function simclr(options: SimclrOptions): Simclr {
   check(head === true || head === false || head === 'linear', where, 'projectionHead', "true, false or 'linear'", head);
   const { encoder, inputShape } = resolveEncoder(where, options);
   const augment: Augment = options.augment ?? simclrAugment({ seed });
-  const k = outputDim(encoder);
+  const k = featureDim(encoder);
   const projector = head === false ? undefined
     : projectionHead({ inputDim: k, hiddenDim: options.hiddenDim ?? k, outputDim: projectionDim, layers: head === 'linear' ? 1 : 2, seed: seed + 1000, name: 'simclr_projector' });
   const resolved: SimclrResolved = { temperature, projectionDim, projectionHead: head, batchSize, seed, inputShape };

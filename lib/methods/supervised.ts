@@ -15,7 +15,9 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { linearClassifier } from '../models/heads.js';
 import { check } from '../util/errors.js';
 import { checkLabelTensor } from '../util/labels.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, singleView } from './common.js';
+import { type Augment, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, singleView } from './common.js';
+import { checkInt } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 export interface SupervisedOptions extends MethodOptions {
   /** Number of classes of the pre-training labels. */
@@ -36,7 +38,7 @@ export function supervised(options: SupervisedOptions): Supervised {
   checkInt(where, 'batchSize', batchSize);
   const { encoder, inputShape } = resolveEncoder(where, options);
   const augment: Augment | undefined = options.augment;
-  const head = linearClassifier({ inputDim: outputDim(encoder), numClasses, seed: seed + 1, name: 'supervised_head' });
+  const head = linearClassifier({ inputDim: featureDim(encoder), numClasses, seed: seed + 1, name: 'supervised_head' });
   const method = makeMethod<SupervisedResolved, { x: tf.Tensor4D }>({
     name: where,
     encoder,

@@ -18,7 +18,9 @@ import { projectionHead } from '../models/heads.js';
 import { NormalizedDense } from '../models/siamese.js';
 import { l2Normalize } from '../ops/distances.js';
 import { check } from '../util/errors.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { checkInt } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 export interface SwavOptions extends MethodOptions {
   /** K, the number of prototypes (default 64; SwAV on ImageNet: 3000). */
@@ -61,7 +63,7 @@ export function swav(options: SwavOptions): Swav {
   const where = 'swav';
   check(options !== null && typeof options === 'object', where, 'options', 'an object { inputShape, prototypes?, ... }', options);
   const { encoder, inputShape } = resolveEncoder(where, options);
-  const k = outputDim(encoder);
+  const k = featureDim(encoder);
   const r: SwavResolved = {
     inputShape,
     prototypes: options.prototypes ?? 64,

@@ -4,12 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../util/errors.js';
+import { check2d } from '../util/checks.js';
 
 export type DistanceName = 'euclidean' | 'squared' | 'cosine';
-
-function check2d(where: string, name: string, t: tf.Tensor): void {
-  check(t instanceof tf.Tensor && t.rank === 2, where, name, 'a rank-2 tensor [N, D]', t);
-}
 
 /**
  * x / max(‖x‖₂, eps) along `axis` (default the last). Written as x · rsqrt(max(Σx², eps²)) so the gradient stays

@@ -12,18 +12,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { l2Normalize } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
+import { checkTemperature } from '../../util/checks.js';
 
 export interface InfoNceOptions {
   /** τ > 0 (default 0.1). */
   temperature?: number;
   /** L2-normalise the embeddings first, so s is the cosine similarity (default true). */
   normalize?: boolean;
-}
-
-/** Validate τ: a finite positive number. */
-export function checkTemperature(where: string, temperature: number): void {
-  check(typeof temperature === 'number' && Number.isFinite(temperature) && temperature > 0, where, 'temperature',
-    'a positive number τ (typically 0.05-1)', temperature, 'pass e.g. { temperature: 0.1 }');
 }
 
 /**

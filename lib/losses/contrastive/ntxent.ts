@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ntXentGrad, ntXentKernelsActive, ntXentMaskedLogits, ntXentPositives, ntXentRows } from '../../kernels/ntxent.js';
 import { l2Normalize } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
-import { checkTemperature } from './infonce.js';
+import { checkTemperature } from '../../util/checks.js';
 
 export interface NtXentOptions {
   /** τ > 0 (default 0.5, SimCLR's CIFAR-10 value). */

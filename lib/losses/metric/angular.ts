@@ -10,7 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../../util/errors.js';
-import { checkMargin, checkPositive, isTensor, labelTensor, type Labels } from './common.js';
+import { isTensor, labelTensor, type Labels } from './common.js';
+import { checkMargin, checkPositive } from '../../util/checks.js';
 
 /** A margin for every class, or one per class (index = class). */
 export type Margin = number | ArrayLike<number>;

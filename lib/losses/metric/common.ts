@@ -21,26 +21,9 @@ export function isTensor(x: unknown): x is tf.Tensor {
   return x instanceof tf.Tensor;
 }
 
-/** Check a [N, D] float embedding matrix (N >= minRows). */
-export function checkEmbeddings(where: string, arg: string, e: unknown, minRows = 1): asserts e is tf.Tensor2D {
-  check(isTensor(e) && e.rank === 2 && e.dtype === 'float32', where, arg, 'a float32 tensor [N, D] of embeddings', e, 'pass the encoder output, one row per example');
-  check(e.shape[0] >= minRows, where, arg, `at least ${minRows} rows`, e);
-}
-
 /** Check a distance name. */
 export function checkDistance(where: string, distance: unknown): asserts distance is DistanceName {
   check(typeof distance === 'string' && (DISTANCES as readonly string[]).includes(distance), where, 'distance', "'euclidean', 'squared' or 'cosine'", distance);
-}
-
-/** Check a margin: a finite number >= 0. */
-export function checkMargin(where: string, margin: unknown, arg = 'margin'): asserts margin is number {
-  check(typeof margin === 'number' && Number.isFinite(margin) && margin >= 0, where, arg, 'a finite number >= 0', margin,
-    'a negative margin rewards violating the ordering it is meant to enforce; use e.g. 0.2');
-}
-
-/** Check a positive finite number (scale, temperature...). */
-export function checkPositive(where: string, value: unknown, arg: string, hint?: string): asserts value is number {
-  check(typeof value === 'number' && Number.isFinite(value) && value > 0, where, arg, 'a finite number > 0', value, hint);
 }
 
 /**

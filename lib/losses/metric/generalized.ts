@@ -38,7 +38,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { pairwiseSquaredDistances } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
-import { checkEmbeddings, checkPairsPossible, checkPositive, isTensor, labelValues } from './common.js';
+import { checkPairsPossible, isTensor, labelValues } from './common.js';
+import { checkEmbeddings, checkPositive } from '../../util/checks.js';
 
 /** Anchor-positive and anchor-negative squared distances, one row per anchor (caller disposes all three). */
 export interface ContrastiveDistances {
@@ -141,8 +142,8 @@ export function generalizedContrastiveLoss(d: ContrastiveDistances, phiPsi: PhiP
  */
 export function pairedDistances(anchors: tf.Tensor2D, positives: tf.Tensor2D): ContrastiveDistances {
   const where = 'pairedDistances';
-  checkEmbeddings(where, 'anchors', anchors, 2);
-  checkEmbeddings(where, 'positives', positives, 2);
+  checkEmbeddings(where, 'anchors', anchors, 2, { float32: true });
+  checkEmbeddings(where, 'positives', positives, 2, { float32: true });
   check(positives.shape[0] === anchors.shape[0] && positives.shape[1] === anchors.shape[1], where, 'positives', `a tensor of the same shape as anchors [${anchors.shape}]`, positives);
   const n = anchors.shape[0];
   return tf.tidy(() => {
@@ -159,7 +160,7 @@ export function pairedDistances(anchors: tf.Tensor2D, positives: tf.Tensor2D): C
  */
 export function labelledDistances(embeddings: tf.Tensor2D, labels: ArrayLike<number>): ContrastiveDistances {
   const where = 'labelledDistances';
-  checkEmbeddings(where, 'embeddings', embeddings, 2);
+  checkEmbeddings(where, 'embeddings', embeddings, 2, { float32: true });
   check(!isTensor(labels), where, 'labels', 'a JS array of labels (they decide the rows)', labels, 'read a tensor first: await y.data()');
   const n = embeddings.shape[0];
   const y = labelValues(where, labels, n);

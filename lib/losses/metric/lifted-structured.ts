@@ -11,7 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { type DistanceName } from '../../ops/distances.js';
-import { checkDistance, checkEmbeddings, checkMargin, labelledBatch, type Labels } from './common.js';
+import { checkDistance, labelledBatch, type Labels } from './common.js';
+import { checkEmbeddings, checkMargin } from '../../util/checks.js';
 
 export interface LiftedStructuredOptions {
   /** α (default 1). */
@@ -24,7 +25,7 @@ export interface LiftedStructuredOptions {
 
 export function liftedStructuredLoss(embeddings: tf.Tensor2D, labels: Labels, options: LiftedStructuredOptions = {}): tf.Scalar {
   const where = 'liftedStructuredLoss';
-  checkEmbeddings(where, 'embeddings', embeddings, 2);
+  checkEmbeddings(where, 'embeddings', embeddings, 2, { float32: true });
   const { margin = 1, distance = 'euclidean', symmetric = true } = options;
   checkMargin(where, margin);
   checkDistance(where, distance);

@@ -15,9 +15,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { stopGradient } from '../../ops/gradients.js';
 import { check } from '../../util/errors.js';
-import { checkEmbeddings, labelledBatch, type Labels, positive, safeMean } from './common.js';
+import { labelledBatch, type Labels, positive, safeMean } from './common.js';
 import { checkStrategy, type TripletStrategy } from './mining.js';
 import { resolveTripletOptions, type TripletLossOptions } from './triplet.js';
+import { checkEmbeddings } from '../../util/checks.js';
 
 export type OnlineTripletStrategy = Exclude<TripletStrategy, 'easy'>;
 
@@ -31,7 +32,7 @@ export interface OnlineTripletOptions extends TripletLossOptions {
 /** Mined triplet loss on a labelled batch embeddings [N, D], labels [N]. Returns a scalar (caller disposes). */
 export function onlineTripletLoss(embeddings: tf.Tensor2D, labels: Labels, options: OnlineTripletOptions = {}): tf.Scalar {
   const where = 'onlineTripletLoss';
-  checkEmbeddings(where, 'embeddings', embeddings, 2);
+  checkEmbeddings(where, 'embeddings', embeddings, 2, { float32: true });
   const { strategy = 'batchHard', average = 'selected' } = options;
   checkStrategy(where, strategy, ['all', 'semihard', 'hard', 'nonEasy', 'batchHard']);
   check(average === 'selected' || average === 'nonzero', where, 'average', "'selected' or 'nonzero'", average);

@@ -15,7 +15,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type DistanceName } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
-import { checkDistance, checkEmbeddings, checkMargin, isTensor, labelledBatch, type Labels, rowDistance, safeMean } from './common.js';
+import { checkDistance, isTensor, labelledBatch, type Labels, rowDistance, safeMean } from './common.js';
+import { checkEmbeddings, checkMargin } from '../../util/checks.js';
 
 export interface PairLossOptions {
   /** m: the distance negative pairs are pushed beyond (default 1; unit-norm embeddings are at most 2 apart). */
@@ -49,8 +50,8 @@ function terms(d: tf.Tensor, margin: number, form: 'hadsell' | 'squared'): { pos
  */
 export function pairLoss(a: tf.Tensor2D, b: tf.Tensor2D, same: tf.Tensor1D | ArrayLike<number>, options: PairLossOptions = {}): tf.Scalar {
   const where = 'pairLoss';
-  checkEmbeddings(where, 'a', a);
-  checkEmbeddings(where, 'b', b);
+  checkEmbeddings(where, 'a', a, 1, { float32: true });
+  checkEmbeddings(where, 'b', b, 1, { float32: true });
   check(b.shape[0] === a.shape[0] && b.shape[1] === a.shape[1], where, 'b', `a tensor of the same shape as a [${a.shape}]`, b);
   const { margin, distance, form, balance } = resolve(where, options);
   const n = a.shape[0];
@@ -76,7 +77,7 @@ export function pairLoss(a: tf.Tensor2D, b: tf.Tensor2D, same: tf.Tensor1D | Arr
  */
 export function batchPairLoss(embeddings: tf.Tensor2D, labels: Labels, options: PairLossOptions = {}): tf.Scalar {
   const where = 'batchPairLoss';
-  checkEmbeddings(where, 'embeddings', embeddings, 2);
+  checkEmbeddings(where, 'embeddings', embeddings, 2, { float32: true });
   const { margin, distance, form, balance } = resolve(where, options);
   const n = embeddings.shape[0];
   return tf.tidy(() => {

@@ -10,7 +10,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DistanceName } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
-import { checkDistance, checkEmbeddings, checkMargin, checkPositive, rowDistance } from './common.js';
+import { checkDistance, rowDistance } from './common.js';
+import { checkEmbeddings, checkMargin, checkPositive } from '../../util/checks.js';
 
 export interface SoftTripletOptions {
   /** τ (default 1). */
@@ -24,9 +25,9 @@ export interface SoftTripletOptions {
 export function softMarginTripletLoss(anchor: tf.Tensor2D, positive: tf.Tensor2D, negative: tf.Tensor2D, options: SoftTripletOptions = {}): tf.Scalar {
   const where = 'softMarginTripletLoss';
   const { temperature = 1, margin = 0, distance = 'squared' } = options;
-  checkEmbeddings(where, 'anchor', anchor);
+  checkEmbeddings(where, 'anchor', anchor, 1, { float32: true });
   for (const [arg, t] of [['positive', positive], ['negative', negative]] as const) {
-    checkEmbeddings(where, arg, t);
+    checkEmbeddings(where, arg, t, 1, { float32: true });
     check(t.shape[0] === anchor.shape[0] && t.shape[1] === anchor.shape[1], where, arg, `a tensor of the same shape as anchor [${anchor.shape}]`, t);
   }
   checkPositive(where, temperature, 'temperature');

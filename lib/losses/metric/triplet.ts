@@ -11,7 +11,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DistanceName } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
-import { checkDistance, checkEmbeddings, checkMargin, rowDistance } from './common.js';
+import { checkDistance, rowDistance } from './common.js';
+import { checkEmbeddings, checkMargin } from '../../util/checks.js';
 
 export interface TripletLossOptions {
   /** m (default 0.2, FaceNet's value for squared distances between unit-norm embeddings). */
@@ -37,9 +38,9 @@ export function resolveTripletOptions(where: string, o: TripletLossOptions): Req
 /** Triplet loss on explicit rows: anchor, positive, negative are [T, D]. Returns a scalar (caller disposes). */
 export function tripletLoss(anchor: tf.Tensor2D, positive: tf.Tensor2D, negative: tf.Tensor2D, options: TripletLossOptions = {}): tf.Scalar {
   const where = 'tripletLoss';
-  checkEmbeddings(where, 'anchor', anchor);
+  checkEmbeddings(where, 'anchor', anchor, 1, { float32: true });
   for (const [arg, t] of [['positive', positive], ['negative', negative]] as const) {
-    checkEmbeddings(where, arg, t);
+    checkEmbeddings(where, arg, t, 1, { float32: true });
     check(t.shape[0] === anchor.shape[0] && t.shape[1] === anchor.shape[1], where, arg, `a tensor of the same shape as anchor [${anchor.shape}]`, t);
   }
   const { margin, distance } = resolveTripletOptions(where, options);
@@ -53,7 +54,7 @@ export function tripletLoss(anchor: tf.Tensor2D, positive: tf.Tensor2D, negative
 /** Triplet loss on index triplets into a batch of embeddings [N, D] (e.g. from `mineTriplets`). 0 for no triplets. */
 export function tripletLossFromIndices(embeddings: tf.Tensor2D, triplets: Triplets, options: TripletLossOptions = {}): tf.Scalar {
   const where = 'tripletLossFromIndices';
-  checkEmbeddings(where, 'embeddings', embeddings);
+  checkEmbeddings(where, 'embeddings', embeddings, 1, { float32: true });
   const n = embeddings.shape[0];
   check(triplets !== null && typeof triplets === 'object' && triplets.anchor?.length === triplets.positive?.length && triplets.anchor?.length === triplets.negative?.length,
     where, 'triplets', '{ anchor, positive, negative } index arrays of equal length', triplets);

@@ -11,11 +11,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { l2Normalize } from '../../ops/distances.js';
-import { checkEmbeddings, checkSameShape } from './common.js';
+import { checkEmbeddings, checkSameShape } from '../../util/checks.js';
 
 /** Normalised MSE 2 − 2 cos(p_i, z_i), averaged over the N rows. Returns a scalar (caller disposes). */
 export function normalizedMse(p: tf.Tensor2D, z: tf.Tensor2D): tf.Scalar {
-  checkEmbeddings('normalizedMse', 'p', p);
+  checkEmbeddings('normalizedMse', 'p', p, 1, { batchStatistic: true });
   checkSameShape('normalizedMse', 'z', p, z);
   return tf.tidy(() => tf.mean(tf.sub(2, tf.mul(2, tf.sum(tf.mul(l2Normalize(p), l2Normalize(z)), 1)))) as tf.Scalar);
 }

@@ -20,7 +20,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { stopGradient } from '../../ops/gradients.js';
 import { check } from '../../util/errors.js';
-import { checkEmbeddings, checkSameShape } from './common.js';
+import { checkEmbeddings, checkSameShape } from '../../util/checks.js';
 
 export interface SinkhornOptions {
   /** ε, the entropic regularisation (default 0.05; larger: softer codes). */
@@ -47,7 +47,7 @@ function checkSinkhorn(where: string, { epsilon = 0.05, iterations = 3 }: Sinkho
  */
 export function sinkhornKnopp(scores: tf.Tensor2D, options: SinkhornOptions = {}): tf.Tensor2D {
   const where = 'sinkhornKnopp';
-  checkEmbeddings(where, 'scores', scores, 1);
+  checkEmbeddings(where, 'scores', scores, 1, { batchStatistic: true });
   const { epsilon, iterations } = checkSinkhorn(where, options);
   const [b, k] = scores.shape;
   return tf.tidy(() => {
@@ -71,7 +71,7 @@ export function swavLoss(scores1: tf.Tensor2D, scores2: tf.Tensor2D, options: Sw
   const where = 'swavLoss';
   const { temperature = 0.1 } = options;
   check(typeof temperature === 'number' && Number.isFinite(temperature) && temperature > 0, where, 'temperature', 'a positive number (SwAV: 0.1)', temperature);
-  checkEmbeddings(where, 'scores1', scores1, 1);
+  checkEmbeddings(where, 'scores1', scores1, 1, { batchStatistic: true });
   checkSameShape(where, 'scores2', scores1, scores2);
   checkSinkhorn(where, options);
   return tf.tidy(() => {
