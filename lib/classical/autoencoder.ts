@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { makeMethod, type Method, viewSeed } from '../methods/common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
 import { makeOptimizer } from '../train/optimizers.js';
 import { check } from '../util/errors.js';
 import { initSeed } from '../util/rng.js';

@@ -23,7 +23,8 @@ import { labToRgbTensor, rgbToLabTensor } from '../ops/lab.js';
 import { check } from '../util/errors.js';
 import { abPalette, type ColorPalette } from './color-palette.js';
 import { pixelDecoder } from './pretext-heads.js';
-import { type Augment, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, singleView } from './common.js';
+import { type Augment, type MethodOptions, resolveEncoder, resolveOptimizer, singleView } from './common.js';
+import { makeMethod, type Method } from '../train/method.js';
 import { checkInt } from '../util/checks.js';
 import { featureDim } from '../models/encoders.js';
 

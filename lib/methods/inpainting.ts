@@ -12,7 +12,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { applyMask, centerMask, randomBoxMask } from '../augment/erase.js';
 import { check } from '../util/errors.js';
 import { pixelDecoder } from './pretext-heads.js';
-import { type Augment, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, singleView, viewSeed } from './common.js';
+import { type Augment, type MethodOptions, resolveEncoder, resolveOptimizer, singleView } from './common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
 import { checkInt } from '../util/checks.js';
 import { featureDim } from '../models/encoders.js';
 

@@ -31,7 +31,8 @@ import { copyWeights, emaUpdate } from '../models/ema.js';
 import { predictionHead, projectionHead } from '../models/heads.js';
 import { stopGradient as sg } from '../ops/gradients.js';
 import { check } from '../util/errors.js';
-import { type Augment, cloneArchitecture, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, scheduledMomentum, scheduleOverTrainSteps, viewSeed } from './common.js';
+import { type Augment, cloneArchitecture, type MethodOptions, resolveEncoder, resolveOptimizer, scheduledMomentum, scheduleOverTrainSteps } from './common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
 import { checkInt } from '../util/checks.js';
 import { featureDim } from '../models/encoders.js';
 

@@ -23,7 +23,8 @@ import { maskedMse } from '../losses/noncontrastive/masked-mse.js';
 import { AddPositionEmbedding, MaskTokenFill, patchify, type PositionalEmbedding, transformerStack, unpatchify, vit, type Vit } from '../models/vit.js';
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
-import { makeMethod, type Method, resolveOptimizer, viewSeed } from './common.js';
+import { resolveOptimizer } from './common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
 import { checkInt } from '../util/checks.js';
 
 export interface MaeOptions {

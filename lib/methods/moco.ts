@@ -30,7 +30,8 @@ import { stateVariable } from '../ops/state.js';
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { applyInGroups, randomPermutation } from './shuffle-bn.js';
-import { type Augment, cloneArchitecture, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, cloneArchitecture, type MethodOptions, resolveEncoder, resolveOptimizer } from './common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
 import { checkInt, checkTemperature } from '../util/checks.js';
 import { featureDim } from '../models/encoders.js';
 

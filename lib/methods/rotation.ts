@@ -12,7 +12,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { allRotations } from '../augment/rotate.js';
 import { check } from '../util/errors.js';
 import { pretextClassifier } from './pretext-heads.js';
-import { type Augment, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, type MethodOptions, resolveEncoder, resolveOptimizer } from './common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
 import { checkInt } from '../util/checks.js';
 import { featureDim } from '../models/encoders.js';
 

@@ -15,7 +15,8 @@ import { simclrAugment } from '../augment/compose.js';
 import { ntXent } from '../losses/contrastive/ntxent.js';
 import { projectionHead } from '../models/heads.js';
 import { check } from '../util/errors.js';
-import { type Augment, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, type MethodOptions, resolveEncoder, resolveOptimizer } from './common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
 import { checkInt, checkTemperature } from '../util/checks.js';
 import { featureDim } from '../models/encoders.js';
 

@@ -15,7 +15,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { linearClassifier } from '../models/heads.js';
 import { check } from '../util/errors.js';
 import { checkLabelTensor } from '../util/labels.js';
-import { type Augment, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, singleView } from './common.js';
+import { type Augment, type MethodOptions, resolveEncoder, resolveOptimizer, singleView } from './common.js';
+import { makeMethod, type Method } from '../train/method.js';
 import { checkInt } from '../util/checks.js';
 import { featureDim } from '../models/encoders.js';
 

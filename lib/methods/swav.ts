@@ -18,7 +18,8 @@ import { projectionHead } from '../models/heads.js';
 import { NormalizedDense } from '../models/siamese.js';
 import { l2Normalize } from '../ops/distances.js';
 import { check } from '../util/errors.js';
-import { type Augment, makeMethod, type Method, type MethodOptions, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, type MethodOptions, resolveEncoder, resolveOptimizer } from './common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
 import { checkInt } from '../util/checks.js';
 import { featureDim } from '../models/encoders.js';
 
