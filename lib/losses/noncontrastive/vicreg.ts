@@ -74,6 +74,16 @@ export function invarianceLoss(z1: tf.Tensor2D, z2: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => tf.mean(tf.squaredDifference(z1, z2)) as tf.Scalar);
 }
 
+/** μ [v(Z) + v(Z')]/2: VICReg's weighted variance term on the two views (the joint-embedding methods' "Var Reg"). */
+export function vicregVarianceTerm(z1: tf.Tensor2D, z2: tf.Tensor2D, weight: number, gamma = 1, eps = 1e-4): tf.Scalar {
+  return tf.tidy(() => tf.mul(weight / 2, tf.add(varianceLoss(z1, gamma, eps), varianceLoss(z2, gamma, eps))) as tf.Scalar);
+}
+
+/** ν [c(Z) + c(Z')]: VICReg's weighted covariance term on the two views. */
+export function vicregCovarianceTerm(z1: tf.Tensor2D, z2: tf.Tensor2D, weight: number): tf.Scalar {
+  return tf.tidy(() => tf.mul(weight, tf.add(covarianceLoss(z1), covarianceLoss(z2))) as tf.Scalar);
+}
+
 /** The three weighted terms and their sum { loss, invariance, variance, covariance } (scalars, caller disposes). */
 export function vicregTerms(z1: tf.Tensor2D, z2: tf.Tensor2D, options: VicregLossOptions = {}): { loss: tf.Scalar; invariance: tf.Scalar; variance: tf.Scalar; covariance: tf.Scalar } {
   const where = 'vicregLoss';
@@ -85,8 +95,8 @@ export function vicregTerms(z1: tf.Tensor2D, z2: tf.Tensor2D, options: VicregLos
   checkSameShape(where, 'z2', z1, z2);
   return tf.tidy(() => {
     const invariance = tf.mul(invarianceWeight, invarianceLoss(z1, z2)) as tf.Scalar;
-    const variance = tf.mul(varianceWeight / 2, tf.add(varianceLoss(z1, gamma, eps), varianceLoss(z2, gamma, eps))) as tf.Scalar;
-    const covariance = tf.mul(covarianceWeight, tf.add(covarianceLoss(z1), covarianceLoss(z2))) as tf.Scalar;
+    const variance = vicregVarianceTerm(z1, z2, varianceWeight, gamma, eps);
+    const covariance = vicregCovarianceTerm(z1, z2, covarianceWeight);
     return { loss: tf.addN([invariance, variance, covariance]) as tf.Scalar, invariance, variance, covariance };
   });
 }
