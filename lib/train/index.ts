@@ -5,3 +5,4 @@ export * from './checkpoint.js';
 export * from './optimizers.js';
 export * from './diverged.js';
 export * from './method.js';
+export * from './samplers.js';

@@ -18,4 +18,4 @@ export {
   generalizedContrastiveLoss, contrastiveInstance, pairedDistances, labelledDistances, CONTRASTIVE_INSTANCES,
   type ContrastiveDistances, type PhiPsi, type ContrastiveInstanceName, type ContrastiveInstanceOptions,
 } from './generalized.js';
-export { metricLearner, METRIC_LOSSES, type MetricLearner, type MetricLearnerOptions, type MetricLossName, type MetricTrainOptions } from './learner.js';
+export { metricLosses, METRIC_LOSSES, type MetricBatch, type MetricLoss, type MetricLossName, type MetricLossOptions } from './registry.js';
