@@ -37,6 +37,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { pairwiseSquaredDistances } from '../../ops/distances.js';
+import type { Reduction } from '../../ops/reductions.js';
 import { check } from '../../util/errors.js';
 import { checkPairsPossible, isTensor, labelValues } from './common.js';
 import { checkEmbeddings, checkPositive } from '../../util/checks.js';
@@ -118,7 +119,7 @@ export function contrastiveInstance(name: ContrastiveInstanceName, options: Cont
  * L_{φ,ψ} on precomputed squared distances (see above): (1/P) Σ_i φ(Σ_j mask_ij ψ(d_i² − d_ij²)) with
  * `reduction: 'mean'` (default), or the deck's sum. Every row needs a negative. Returns a scalar (caller disposes).
  */
-export function generalizedContrastiveLoss(d: ContrastiveDistances, phiPsi: PhiPsi, { reduction = 'mean' }: { reduction?: 'mean' | 'sum' } = {}): tf.Scalar {
+export function generalizedContrastiveLoss(d: ContrastiveDistances, phiPsi: PhiPsi, { reduction = 'mean' }: { reduction?: Extract<Reduction, 'mean' | 'sum'> } = {}): tf.Scalar {
   const where = 'generalizedContrastiveLoss';
   check(d !== null && typeof d === 'object' && isTensor(d.pos) && d.pos.rank === 1, where, 'd.pos', 'a tensor [P] of anchor-positive squared distances', d?.pos);
   const p = d.pos.shape[0];

@@ -10,8 +10,8 @@
  * + D_ij over ordered pairs — the table's instance L_{[log x]_+², e^{x+ε}} with D = squared distance and α = ε.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type DistanceName } from '../../ops/distances.js';
-import { checkDistance, labelledBatch, type Labels } from './common.js';
+import { checkDistance, type DistanceName } from '../../ops/distances.js';
+import { labelledBatch, type Labels } from './common.js';
 import { checkEmbeddings, checkMargin } from '../../util/checks.js';
 
 export interface LiftedStructuredOptions {

@@ -8,9 +8,8 @@
  * L_{τ log(1+x), e^{x/τ+ε}} equals this with m = τε when each anchor has one negative (squared distances).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DistanceName } from '../../ops/distances.js';
+import { checkDistance, type DistanceName, rowDistance } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
-import { checkDistance, rowDistance } from './common.js';
 import { checkEmbeddings, checkMargin, checkPositive } from '../../util/checks.js';
 
 export interface SoftTripletOptions {

@@ -9,10 +9,10 @@
  * We return the mean over triplets (a learning-rate scale away from the sum).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DistanceName } from '../../ops/distances.js';
+import { checkDistance, type DistanceName, rowDistance } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
-import { checkDistance, rowDistance } from './common.js';
 import { checkEmbeddings, checkMargin } from '../../util/checks.js';
+import { checkIndices, onTriplets } from './from-indices.js';
 
 export interface TripletLossOptions {
   /** m (default 0.2, FaceNet's value for squared distances between unit-norm embeddings). */
@@ -55,18 +55,8 @@ export function tripletLoss(anchor: tf.Tensor2D, positive: tf.Tensor2D, negative
 export function tripletLossFromIndices(embeddings: tf.Tensor2D, triplets: Triplets, options: TripletLossOptions = {}): tf.Scalar {
   const where = 'tripletLossFromIndices';
   checkEmbeddings(where, 'embeddings', embeddings, 1, { float32: true });
-  const n = embeddings.shape[0];
-  check(triplets !== null && typeof triplets === 'object' && triplets.anchor?.length === triplets.positive?.length && triplets.anchor?.length === triplets.negative?.length,
-    where, 'triplets', '{ anchor, positive, negative } index arrays of equal length', triplets);
-  for (const key of ['anchor', 'positive', 'negative'] as const) {
-    const idx = triplets[key];
-    for (let t = 0; t < idx.length; t++) check(Number.isInteger(idx[t]) && idx[t]! >= 0 && idx[t]! < n, where, `triplets.${key}`, `indices in [0, ${n})`, `${idx[t]} at position ${t}`);
-  }
+  checkIndices(where, 'triplets', triplets, ['anchor', 'positive', 'negative'], embeddings.shape[0]);
   resolveTripletOptions(where, options);
-  // No triplets: 0, still connected to the embeddings so an optimizer step sees (zero) gradients.
-  if (triplets.anchor.length === 0) return tf.tidy(() => tf.mul(tf.sum(embeddings), 0) as tf.Scalar);
-  return tf.tidy(() => {
-    const g = (idx: Int32Array) => tf.gather(embeddings, tf.tensor1d(idx, 'int32')) as tf.Tensor2D;
-    return tripletLoss(g(triplets.anchor), g(triplets.positive), g(triplets.negative), options);
-  });
+  // No triplets: 0, still connected to the embeddings so an optimizer step sees (zero) gradients (see from-indices.ts).
+  return onTriplets(tripletLoss, where)(embeddings, triplets, options);
 }
