@@ -8,6 +8,9 @@
  * with s(a, b) = aᵀb on L2-normalised vectors (cosine similarity; `normalize: false` for the raw dot product)
  * and temperature τ > 0, averaged over the N anchors of a batch. MoCo (deck 002): q the anchor, k₊ its key,
  * the queue of past keys the negatives.
+ *
+ *   const loss = infoNce(q, kPositive, queue, { temperature: 0.07 }); // q, k₊ [N, D], queue [M, D]
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { l2Normalize } from '../../ops/distances.js';

@@ -10,6 +10,9 @@
  *   Δc_j = Σ_n δ(y_n = j)(c_j − f_n) / (1 + Σ_n δ(y_n = j)),    c_j ← c_j − α Δc_j
  *
  * We average the centre term over the batch: (λ/2)(1/N) Σ_n ‖f_n − c_{y_n}‖² (the deck's sum divided by N).
+ *
+ *   const centers = makeCenters({ numClasses: 10, dim: 64 });
+ *   const loss = centerLoss(features, labels, centers, { lambda: 0.1, logits }); // then updateCenters(centers, features, labels)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../../util/errors.js';

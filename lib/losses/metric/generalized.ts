@@ -34,6 +34,9 @@
  *     −E[f(x)ᵀf(x⁺) − f(x)ᵀf(x⁻)] summed over the negatives (scale and offset of a linear φ, ψ only rescale it).
  * The generic form composes φ and ψ literally (no log-sum-exp stabilisation): use it to study the family, and the
  * direct implementations to train.
+ *
+ *   const d = pairedDistances(anchors, positives); // an N-pair batch
+ *   const loss = generalizedContrastiveLoss(d, contrastiveInstance('triplet', { epsilon: 0.2 })); tf.dispose([d.pos, d.neg, d.mask]);
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { pairwiseSquaredDistances } from '../../ops/distances.js';

@@ -8,6 +8,9 @@
  * (P the unordered positive pairs, N_i the examples of another class than i, α the margin, D the Euclidean
  * distance in the paper). `symmetric: false` keeps only the anchor's negatives, J_ij = log Σ_{k∈N_i} e^{α − D_ik}
  * + D_ij over ordered pairs — the table's instance L_{[log x]_+², e^{x+ε}} with D = squared distance and α = ε.
+ *
+ *   const loss = liftedStructuredLoss(embeddings, labels, { margin: 1 }); // a K×M batch [N, D], labels [N]
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkDistance, type DistanceName } from '../../ops/distances.js';

@@ -9,6 +9,9 @@
  *   marginal 'pooled' (default, MINE's estimator):  log( (1/(N(N−1))) Σ_{i≠j} e^{T_ij} )
  *   marginal 'perAnchor':                           (1/N) Σ_i log( (1/(N−1)) Σ_{j≠i} e^{T_ij} )
  * The table's instance is the per-anchor form: L_{log, exp} = mineLoss(perAnchor) + log(N − 1).
+ *
+ *   const loss = mineLoss(anchors, positives); // −(MINE lower bound on I(a; p)), rows paired [N, D]
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { pairwiseSquaredDistances } from '../../ops/distances.js';

@@ -14,6 +14,9 @@
  *
  * `mineTriplets` reads the distances back (async) and returns index triplets for `tripletLossFromIndices`;
  * `onlineTripletLoss` (online-triplet.ts) computes the same selection with masks inside the graph.
+ *
+ *   const triplets = await mineTriplets(embeddings, labels, { strategy: 'semihard', margin: 0.2 });
+ *   const loss = tripletLossFromIndices(embeddings, triplets, { margin: 0.2 });
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { pairwiseDistance } from '../../ops/distances.js';

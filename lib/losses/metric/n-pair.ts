@@ -6,6 +6,9 @@
  *
  * computed as the cross-entropy of the similarity logits S = A Pᵀ with target i in row i (numerically stable).
  * Sohn regularises the embedding norms (l2Reg, default 0 here).
+ *
+ *   const loss = nPairLoss(anchors, positives); // row i of positives is anchor i's positive, the others its negatives
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../../util/errors.js';

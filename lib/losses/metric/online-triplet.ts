@@ -11,6 +11,9 @@
  * `reduction: 'nonzero'` (older name `average: 'nonzero'`) divides by the number of selected triplets with a positive loss instead (Hermans et al.'s
  * "batch all" averages over the non-zero terms, so that the many easy triplets do not dilute the gradient).
  * The selection masks use tf.step, which has a zero gradient: only the distances are differentiated.
+ *
+ *   const loss = onlineTripletLoss(embeddings, labels, { strategy: 'batchHard', margin: 0.2 }); // K×M batch
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { stopGradient } from '../../ops/gradients.js';

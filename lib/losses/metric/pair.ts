@@ -11,6 +11,9 @@
  * We return the mean over pairs instead of the sum (a learning-rate scale), or with `reduction: 'balanced'` the mean over
  * positive pairs plus the mean over negative pairs (as pytorch-metric-learning's ContrastiveLoss does; a K×M batch
  * has far more negative pairs than positive ones).
+ *
+ *   const loss = batchPairLoss(embeddings, labels, { margin: 1, reduction: 'balanced' }); // every pair of the batch
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkDistance, type DistanceName, rowDistance } from '../../ops/distances.js';

@@ -6,6 +6,9 @@
  *
  * τ → 0 recovers the hinge max{0, d_ap − d_an + m}; Hermans et al. use τ = 1, m = 0. The table's instance
  * L_{τ log(1+x), e^{x/τ+ε}} equals this with m = τε when each anchor has one negative (squared distances).
+ *
+ *   const loss = softMarginTripletLoss(anchor, positive, negative); // [T, D] each
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkDistance, type DistanceName, rowDistance } from '../../ops/distances.js';

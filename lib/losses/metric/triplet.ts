@@ -7,6 +7,9 @@
  * than the anchor-negative distance by the margin m. With `distance: 'squared'` (the default) d² is the squared
  * Euclidean distance as in the formula; 'euclidean' and 'cosine' put that distance in place of d².
  * We return the mean over triplets (a learning-rate scale away from the sum).
+ *
+ *   const loss = tripletLoss(anchor, positive, negative, { margin: 0.2 }); // [T, D] each, squared distances
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkDistance, type DistanceName, rowDistance } from '../../ops/distances.js';

@@ -10,6 +10,9 @@
  * The invariance term makes each unit invariant to the distortions; the redundancy term decorrelates the units.
  * std is the unbiased sample std with ε = 1e-5 added (the reference pseudocode's `z.std(0)`). λ defaults to
  * 5e-3 (the paper's 0.0051 for D = 8192; small embeddings tolerate up to ~1/D).
+ *
+ *   const loss = barlowTwinsLoss(z1, z2, { lambda: 5e-3 }); // the projections of two views [N, D]
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { offDiagonalMask } from '../../ops/matrix.js';

@@ -8,6 +8,9 @@
  * averaged over the batch. The method symmetrises it, L = ℓ(p₁, z'₂) + ℓ(p₂, z'₁), with the target branch outside
  * the gradient (stop-gradient / EMA weights). This function does not stop gradients itself: the caller passes the
  * target through `stopGradient` (or computes it outside the tape).
+ *
+ *   const loss = byolLoss(p1, stopGradient(z2), p2, stopGradient(z1)); // predictions p, target projections z
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { l2Normalize } from '../../ops/distances.js';

@@ -15,6 +15,9 @@
  * follows C ← m·C + (1 − m)·mean over the batch of the teacher outputs ({@link updatedCenter}).
  * `centering: false` drops the − C (the "sharpening only" ablation; "centering only" is a teacher temperature equal
  * to the student's, chosen by the method: lib/methods/dino.ts `sharpening: false`).
+ *
+ *   const loss = dinoLoss([t1, t2], [s1, s2, ...locals], center, { teacherTemperature: 0.04 });
+ *   const next = updatedCenter(center, [t1, t2], 0.9); // the centre's EMA, after the step
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { stopGradient } from '../../ops/gradients.js';

@@ -13,6 +13,9 @@
  * methods do) and the rows standardised (as VICReg's variance term pushes them to be), the two are equal up to a
  * constant. The deck labels M the batch size and N the embedding dimension; the identity holds for any K, and the
  * paper's convention used here has M = dimensions (rows), N = samples (columns).
+ *
+ *   const { contrastive, nonContrastive } = await contrastiveDuality(z); // z [N, D]: the two criteria on one batch
+ *   console.log(contrastive, nonContrastive);
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkEmbeddings } from '../../util/checks.js';

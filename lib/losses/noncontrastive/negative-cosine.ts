@@ -7,6 +7,9 @@
  *
  * each D averaged over the batch; L ∈ [−1, 1], −1 when every prediction points along its target. Without the
  * stop-gradient the two branches can agree trivially (every z the same vector): the collapse of notebook 09.
+ *
+ *   const loss = simsiamLoss(p1, z2, p2, z1); // stop-gradient on z inside (stopGradient: false for the ablation)
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { l2Normalize } from '../../ops/distances.js';

@@ -16,6 +16,9 @@
  * The codes are targets (no gradient). The equipartition is what prevents collapse: a constant z would give
  * every sample the same scores, but Q must still spread the batch over all prototypes. (Not here: the paper's
  * multi-crop, queue of past embeddings for small batches, and freezing the prototypes in the first epoch.)
+ *
+ *   const loss = swavLoss(scores1, scores2, { epsilon: 0.05, iterations: 3 }); // prototype scores of two views [N, K]
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { stopGradient } from '../../ops/gradients.js';

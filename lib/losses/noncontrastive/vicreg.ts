@@ -17,6 +17,9 @@
  * The variance hinge keeps every dimension's batch std near γ (no shrinking to a point: collapse); the covariance
  * term decorrelates dimensions (no informational collapse onto a few directions). Var is the unbiased variance.
  * Setting μ = 0 and/or ν = 0 gives the "No Reg" / "Var Reg" columns of the deck's ablation table (notebook 09).
+ *
+ *   const loss = vicregLoss(z1, z2); // λ = μ = 25, ν = 1
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { offDiagonalMask } from '../../ops/matrix.js';
