@@ -15,6 +15,11 @@
  * of the predicted distribution (T = 0.38) back to RGB with the input's L. The encoder sees a grey image repeated
  * over the 3 channels, so after training it takes colour images like any other encoder. Needs colour data
  * (syntheticShapes, CIFAR-10).
+ *
+ * Paper (Zhang, Isola & Efros 2016, arXiv:1603.08511): predict the ab colours of each pixel from its lightness L as
+ * a distribution over Q = 313 quantised ab bins (grid size 10), trained with class rebalancing, decoded with the
+ * annealed mean at T = 0.38. The defaults here are the small-scale version of that recipe (see the options below),
+ * sized for 28×28–32×32 images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';

@@ -21,6 +21,12 @@
  * dominate the teacher for every input; `sharpening: false` ("centering only": τ_t = τ_s, the teacher no sharper
  * than the student) drifts to the uniform distribution. {@link Dino.teacherProbabilities} and lib/eval
  * `distributionCollapse` measure both (teacher entropy, mean max teacher probability).
+ *
+ * Paper (Caron et al. 2021, arXiv:2104.14294): "The projection head consists of a 3-layer multi-layer perceptron
+ * (MLP) with hidden dimension 2048 followed by ℓ2 normalization and a weight normalized fully connected layer with
+ * K dimensions" (K = 65536, bottleneck 256); τ_s = 0.1, τ_t = 0.04, centre momentum 0.9, teacher EMA 0.996 → 1. The
+ * defaults here are the small-scale version of that recipe (see the options below), sized for 28×28–32×32 images on
+ * a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { stateVariable } from '../ops/state.js';

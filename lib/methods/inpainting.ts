@@ -6,6 +6,11 @@
  *
  * with M the mask (1 on the removed patch, per channel). The paper adds an adversarial loss for sharper
  * completions; the representation is learned by the L2 part, which is what we keep.
+ *
+ * Paper (Pathak et al. 2016, arXiv:1604.07379): a context encoder: an encoder–decoder that fills a removed region
+ * (a central square of a quarter of the image, or random blocks) from its surroundings, with a reconstruction (L2)
+ * plus adversarial loss. The defaults here are the small-scale version of that recipe (see the options below),
+ * sized for 28×28–32×32 images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';

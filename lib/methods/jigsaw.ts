@@ -10,6 +10,11 @@
  * concatenated in the shuffled order, and a head c classifies the permutation. The permutation set is chosen
  * greedily for a large minimum Hamming distance (the paper's recipe); each tile is cut with a small random
  * jitter so that edges do not line up exactly (against low-level shortcuts).
+ *
+ * Paper (Noroozi & Favaro 2016, arXiv:1603.09246): a context-free network: 3×3 tiles through shared-weight
+ * AlexNet-like columns, concatenated, classified into one of 1000 permutations chosen for a large Hamming distance.
+ * The defaults here are the small-scale version of that recipe (see the options below), sized for 28×28–32×32
+ * images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';

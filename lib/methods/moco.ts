@@ -18,6 +18,11 @@
  * per GPU (`bnGroups`, default 2): the queries go through f_q in G contiguous groups, the keys through f_k in G
  * groups of a random permutation of the batch (seeded by the step), unshuffled after (lib/methods/shuffle-bn.ts).
  * `shuffleBN: false` keeps the same grouping for both (the leak); `bnGroups: 1` is one full-batch pass for both.
+ *
+ * Paper (He et al. 2019, arXiv:1911.05722; MoCo v2: Chen et al. 2020, arXiv:2003.04297): a ResNet-50 query encoder
+ * with a momentum key encoder (m = 0.999), a queue of K = 65536 keys, τ = 0.07; v2 replaces the fc head with "a
+ * 2-layer MLP head (hidden layer 2048-d, with ReLU)" and uses τ = 0.2. The defaults here are the small-scale
+ * version of that recipe (see the options below), sized for 28×28–32×32 images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';

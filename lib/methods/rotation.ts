@@ -6,6 +6,10 @@
  *   L(θ, φ) = −1/(4N) Σ_n Σ_{r=0}^{3} log softmax(c_φ(f_θ(rot_r(x_n))))_r
  *
  * Recognising the rotation needs the object's canonical orientation, hence some idea of what the object is.
+ *
+ * Paper (Gidaris, Singh & Komodakis 2018, arXiv:1803.07728): a ConvNet "trained to recognize the 2d rotation that
+ * is applied to the image that it gets as input", over the four rotations 0°, 90°, 180°, 270°. The defaults here
+ * are the small-scale version of that recipe (see the options below), sized for 28×28–32×32 images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';

@@ -8,6 +8,11 @@
  * The representation kept for downstream tasks is h = f(x), before the head (deck 000, "Key design choices":
  * strong augmentations, a non-linear projection head, large batches). Ablations: `projectionHead: 'linear'` or
  * `false` (the loss on h itself), `augment` without a transform, `temperature`, `batchSize`.
+ *
+ * Paper (Chen et al. 2020, arXiv:2002.05709): "We use ResNet-50 as the base encoder network, and a 2-layer MLP
+ * projection head to project the representation to a 128-dimensional latent space" (τ = 0.5 on CIFAR-10, batch 4096
+ * on ImageNet). The defaults here are the small-scale version of that recipe (see the options below), sized for
+ * 28×28–32×32 images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';

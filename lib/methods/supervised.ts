@@ -9,6 +9,9 @@
  * Labels must lie in [0, numClasses): `train` (lib/train `fit`) checks the whole training set once before the first
  * step (`labels: { numClasses }`, a JS array: no GPU read); a direct `step`/`loss` call checks the label tensor's
  * shape and dtype, and its values when they are in host memory (lib/util `checkLabelTensor`), never with a GPU read.
+ *
+ * No paper: the labelled baseline every self-supervised method is compared with: the same encoder with a
+ * linear classifier on top, trained with cross-entropy on the labels.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';

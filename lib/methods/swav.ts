@@ -9,6 +9,10 @@
  *
  * (lib/losses/noncontrastive/swav.ts: τ = 0.1, ε = 0.05, 3 Sinkhorn iterations). Simplified from the paper: two
  * views (no multi-crop), no queue, prototypes trained from the first step.
+ *
+ * Paper (Caron et al. 2020, arXiv:2006.09882): a 2-layer MLP projection head (2048 hidden, 128 output), 3000
+ * prototypes, τ = 0.1, ε = 0.05 and 3 Sinkhorn–Knopp iterations, multi-crop (2×224 + 6×96). The defaults here are
+ * the small-scale version of that recipe (see the options below), sized for 28×28–32×32 images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
