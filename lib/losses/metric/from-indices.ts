@@ -11,7 +11,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../../util/errors.js';
 import { checkEmbeddings } from '../../util/checks.js';
-import type { Triplets } from './triplet.js';
+
+/** Index triplets into a batch (what the triplet miners return). */
+export interface Triplets {
+  anchor: Int32Array;
+  positive: Int32Array;
+  negative: Int32Array;
+}
 
 /** Index pairs into a batch: rows a[k], b[k], and same[k] = 1 for a positive pair (same class), 0 for a negative. */
 export interface Pairs {

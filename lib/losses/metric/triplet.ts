@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkDistance, type DistanceName, rowDistance } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
 import { checkEmbeddings, checkMargin } from '../../util/checks.js';
-import { checkIndices, onTriplets } from './from-indices.js';
+import { checkIndices, onTriplets, type Triplets } from './from-indices.js';
 
 export interface TripletLossOptions {
   /** m (default 0.2, FaceNet's value for squared distances between unit-norm embeddings). */
@@ -24,12 +24,7 @@ export interface TripletLossOptions {
   distance?: DistanceName;
 }
 
-/** Index triplets into a batch (what the miners return). */
-export interface Triplets {
-  anchor: Int32Array;
-  positive: Int32Array;
-  negative: Int32Array;
-}
+export type { Triplets } from './from-indices.js';
 
 export function resolveTripletOptions(where: string, o: TripletLossOptions): Required<TripletLossOptions> {
   const { margin = 0.2, distance = 'squared' } = o;
