@@ -14,6 +14,7 @@ export * from './notebook/index.js';
 export * from './data/index.js';
 export * from './augment/index.js';
 export * from './losses/index.js';
+export * from './linalg/index.js';
 export * from './eval/index.js';
 export * from './classical/index.js';
 export * from './methods/index.js';

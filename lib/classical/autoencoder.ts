@@ -13,10 +13,15 @@
  *
  * An {@link Autoencoder} is a lib/methods `Method`: `train(set, { steps, batchSize })` runs lib/train's `fit`,
  * and `encoder` (x → z) is what evaluation uses: `embed(ae.encoder, set)`.
+ *
+ * Paper (Hinton & Salakhutdinov 2006, Science 313 (no arXiv id); denoising: Vincent et al. 2008 (ICML, no arXiv
+ * id)): an encoder to a small code and a mirrored decoder, trained to reconstruct the input (from a corrupted copy
+ * for the denoising variant). The defaults here are the small-scale version of that recipe (see the options below),
+ * sized for 28×28–32×32 images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { makeMethod, type Method, viewSeed } from '../methods/common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
 import { makeOptimizer } from '../train/optimizers.js';
 import { check } from '../util/errors.js';
 import { initSeed } from '../util/rng.js';

@@ -11,7 +11,7 @@
  *   f(t) = t^(1/3) if t > (6/29)³ else t/(3 (6/29)²) + 4/29.
  */
 import { hsvToRgb } from '../data/raster.js';
-import type { Features, PixelSource } from '../eval/features.js';
+import type { Features, PixelSource } from '../linalg/features.js';
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 

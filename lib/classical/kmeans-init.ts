@@ -4,7 +4,7 @@
  * far. Computed in JS (float64) from a seeded {@link Rng}, so the tensor and the ml-kmeans paths of
  * {@link kMeans} start from the very same centres.
  */
-import type { Features } from '../eval/features.js';
+import type { Features } from '../linalg/features.js';
 import { Rng } from '../util/rng.js';
 
 /** Row indices of k seeds chosen by k-means++ (distinct unless the data has fewer than k distinct rows). */

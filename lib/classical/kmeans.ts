@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { kmeans as mlKmeans } from 'ml-kmeans';
-import { checkFeatures, type Features, featuresToTensor } from '../eval/features.js';
+import { checkFeatures, type Features, featuresToTensor } from '../linalg/features.js';
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { kMeansPlusPlus } from './kmeans-init.js';

@@ -11,12 +11,11 @@
  * Engines: 'ml-pca' (the ml-pca package, SVD in JS: small data) and 'tensor' (C — or the N×N Gram matrix
  * X̃X̃ᵀ when N < d — accumulated in row tiles on the active backend, then a JS symmetric eigensolver on the d×d
  * (or N×N) matrix: large N such as 60k×784). Components are signed so that their largest-magnitude entry is
- * positive, so both engines return the same W.
+ * positive, so both engines return the same W. The linear algebra is lib/linalg/principal-components.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { PCA as MlPca } from 'ml-pca';
-import { checkFeatures, type Features, featuresToTensor } from '../eval/features.js';
-import { symmetricEigen } from '../eval/symmetric-eigen.js';
+import { checkFeatures, type Features, featuresToTensor } from '../linalg/features.js';
+import { autoPcaEngine, principalComponents, projectRows } from '../linalg/principal-components.js';
 import { check } from '../util/errors.js';
 
 export type PcaEngine = 'auto' | 'tensor' | 'ml-pca';
@@ -63,39 +62,12 @@ export async function pca(f: Features, options: PcaOptions = {}): Promise<PcaMod
   const maxK = Math.min(dim, n - 1);
   const k = options.components ?? Math.min(maxK, 100);
   check(Number.isInteger(k) && k >= 1 && k <= maxK, where, 'components', `an integer in [1, min(D, N − 1) = ${maxK}]`, k, 'ask for fewer components, or use more rows');
-  const engine = options.engine === undefined || options.engine === 'auto' ? (dim <= 64 && n <= 5000 ? 'ml-pca' : 'tensor') : options.engine;
+  const engine = options.engine === undefined || options.engine === 'auto' ? autoPcaEngine(n, dim) : options.engine;
   check(engine === 'tensor' || engine === 'ml-pca', where, 'engine', "'auto', 'tensor' or 'ml-pca'", options.engine);
   const tileRows = options.tileRows ?? 8192;
   check(Number.isInteger(tileRows) && tileRows > 0, where, 'tileRows', 'a positive integer', tileRows);
 
-  // Mean and total variance in float64 JS (shared by both engines).
-  const mean64 = new Float64Array(dim);
-  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) mean64[j]! += f.data[i * dim + j]!;
-  for (let j = 0; j < dim; j++) mean64[j]! /= n;
-  let total = 0;
-  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) total += (f.data[i * dim + j]! - mean64[j]!) ** 2;
-  total /= n - 1;
-  const mean = Float32Array.from(mean64);
-
-  let W: Float64Array; // k×D row-major
-  let variances: Float64Array;
-  if (engine === 'ml-pca') {
-    const rows = Array.from({ length: n }, (_, i) => Array.from(f.data.subarray(i * dim, (i + 1) * dim)));
-    const p = new MlPca(rows, { center: true, scale: false });
-    const U = p.getEigenvectors().to2DArray(); // D × r, columns = components
-    const S = p.getEigenvalues();
-    W = new Float64Array(k * dim);
-    for (let c = 0; c < k; c++) for (let j = 0; j < dim; j++) W[c * dim + j] = U[j]![c] ?? 0;
-    variances = Float64Array.from(S.slice(0, k));
-  } else {
-    ({ W, variances } = await tensorEigen(f, mean, k, tileRows));
-  }
-  // Sign convention: the largest-magnitude entry of each component is positive.
-  for (let c = 0; c < k; c++) {
-    let m = 0;
-    for (let j = 1; j < dim; j++) if (Math.abs(W[c * dim + j]!) > Math.abs(W[c * dim + m]!)) m = j;
-    if (W[c * dim + m]! < 0) for (let j = 0; j < dim; j++) W[c * dim + j] = -W[c * dim + j]!;
-  }
+  const { mean, W, variances, totalVariance: total } = await principalComponents(f, k, engine, tileRows);
   const explainedVarianceRatio = variances.map((v) => (total > 0 ? v / total : 0));
   const cumulativeVarianceRatio = new Float64Array(k);
   explainedVarianceRatio.reduce((acc, v, i) => (cumulativeVarianceRatio[i] = acc + v), 0);
@@ -112,14 +84,7 @@ export async function pca(f: Features, options: PcaOptions = {}): Promise<PcaMod
       const m = pick(kk, 'project');
       checkFeatures(x, 'pca.project', 'features');
       check(x.dim === dim, 'pca.project', 'features', `rows of dimension ${dim}`, x.dim);
-      const out = new Float32Array(x.n * m);
-      for (let s = 0; s < x.n; s += tileRows) {
-        const e = Math.min(x.n, s + tileRows);
-        const z = tf.tidy(() => tf.matMul(tf.sub(featuresToTensor(x, s, e), tf.tensor1d(mean)), wT(m), false, true));
-        out.set((await z.data()) as Float32Array, s * m);
-        z.dispose();
-      }
-      return { data: out, n: x.n, dim: m };
+      return projectRows(x, mean, components.data, m, tileRows);
     },
     async reconstruct(codes: Features): Promise<Features> {
       checkFeatures(codes, 'pca.reconstruct', 'codes');
@@ -141,57 +106,6 @@ export async function pca(f: Features, options: PcaOptions = {}): Promise<PcaMod
       });
     },
   };
-}
-
-/** Top-k eigenpairs of the covariance through the backend (C, or the Gram matrix when N < D). */
-async function tensorEigen(f: Features, mean: Float32Array, k: number, tileRows: number): Promise<{ W: Float64Array; variances: Float64Array }> {
-  const { n, dim } = f;
-  const meanT = tf.tensor1d(mean);
-  try {
-    if (n >= dim) {
-      let acc: tf.Tensor2D = tf.zeros([dim, dim]);
-      for (let s = 0; s < n; s += tileRows) {
-        const e = Math.min(n, s + tileRows);
-        const next = tf.tidy(() => {
-          const xc = tf.sub(featuresToTensor(f, s, e), meanT);
-          return tf.add(acc, tf.matMul(xc, xc, true, false)) as tf.Tensor2D;
-        });
-        acc.dispose();
-        acc = next;
-      }
-      const cov = (await acc.data()) as Float32Array;
-      acc.dispose();
-      const { values, vectors } = symmetricEigen(cov, dim);
-      const W = new Float64Array(k * dim);
-      for (let c = 0; c < k; c++) for (let j = 0; j < dim; j++) W[c * dim + j] = vectors[j * dim + c]!;
-      return { W, variances: values.slice(0, k).map((v) => Math.max(v, 0) / (n - 1)) };
-    }
-    // N < D: eigenvectors u of G = X̃X̃ᵀ give the components w = X̃ᵀu / ‖X̃ᵀu‖ = X̃ᵀu / sqrt(μ), λ = μ / (N − 1).
-    const xc = tf.tidy(() => tf.sub(featuresToTensor(f), meanT)) as tf.Tensor2D;
-    try {
-      const gT = tf.matMul(xc, xc, false, true);
-      const g = (await gT.data()) as Float32Array;
-      gT.dispose();
-      const { values, vectors } = symmetricEigen(g, n);
-      const U = new Float32Array(n * k);
-      for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) U[i * k + c] = vectors[i * n + c]! / Math.sqrt(Math.max(values[c]!, 1e-30));
-      const wT = tf.tidy(() => tf.matMul(tf.tensor2d(U, [n, k]), xc, true, false)); // k × D
-      const W = Float64Array.from((await wT.data()) as Float32Array);
-      wT.dispose();
-      // Re-normalise (float32 round-off).
-      for (let c = 0; c < k; c++) {
-        let s = 0;
-        for (let j = 0; j < dim; j++) s += W[c * dim + j]! ** 2;
-        s = Math.sqrt(s) || 1;
-        for (let j = 0; j < dim; j++) W[c * dim + j]! /= s;
-      }
-      return { W, variances: values.slice(0, k).map((v) => Math.max(v, 0) / (n - 1)) };
-    } finally {
-      xc.dispose();
-    }
-  } finally {
-    meanT.dispose();
-  }
 }
 
 /** Mean squared reconstruction error per value, (1/(N·D)) Σ ‖x − x̂‖², of `f` with the first k components. */

@@ -5,8 +5,8 @@
  * Used to check "PCA is a linear autoencoder" (deck 002): a trained linear autoencoder's decoder spans the same
  * subspace as the top-k principal components (angles ≈ 0), though its basis is neither orthogonal nor ordered.
  */
-import { checkFeatures, type Features } from '../eval/features.js';
-import { symmetricEigenvalues } from '../eval/symmetric-eigen.js';
+import { checkFeatures, type Features } from '../linalg/features.js';
+import { symmetricEigenvalues } from '../linalg/symmetric-eigen.js';
 import { check } from '../util/errors.js';
 
 /** Orthonormal basis (rows) of the row space of `a` by modified Gram–Schmidt, float64; drops dependent rows. */

@@ -8,10 +8,14 @@
  *
  * with the reparameterisation trick z = μ + σ ⊙ ε, ε ~ N(0, I) (seeded per step), so the gradient flows through
  * μ and σ. ℓ: per-image binary cross-entropy (default) or squared error. The representation is μ(x): `encoder`.
+ *
+ * Paper (Kingma & Welling 2013, arXiv:1312.6114): an encoder giving μ(x) and log σ²(x) of a diagonal Gaussian
+ * q(z|x), a decoder p(x|z), trained on the evidence lower bound with the reparameterisation trick. The defaults
+ * here are the small-scale version of that recipe (see the options below), sized for 28×28–32×32 images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { makeMethod, type Method, viewSeed } from '../methods/common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
 import { makeOptimizer } from '../train/optimizers.js';
 import { check } from '../util/errors.js';
 import { initSeed } from '../util/rng.js';

@@ -5,7 +5,7 @@
  * dimensions with PCA, as is customary.
  */
 import { UMAP } from 'umap-js';
-import { pca } from '../classical/pca.js';
+import { autoPcaEngine, principalComponents, projectRows } from '../linalg/principal-components.js';
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { setAxisTitles } from '../viz/scatter.js';
@@ -52,11 +52,10 @@ async function project(f: Features, options: Project2dOptions): Promise<Features
   check(Number.isInteger(preDims) && preDims >= 0, where, 'preDims', 'an integer >= 0', preDims);
   if (method === 'pca') {
     if (f.dim === 2) return { data: f.data.slice(), n: f.n, dim: 2 };
-    const m = await pca(f, { components: 2 });
-    return m.project(f);
+    return pcaProject(f, 2);
   }
   let x = f;
-  if (preDims > 0 && f.dim > preDims && f.n > preDims) x = await (await pca(f, { components: preDims })).project(f);
+  if (preDims > 0 && f.dim > preDims && f.n > preDims) x = await pcaProject(f, preDims);
   if (method === 'tsne') return tsne(x, { perplexity: options.perplexity, iterations: options.iterations, seed });
   const rng = new Rng(seed);
   const nNeighbors = options.nNeighbors ?? 15;
@@ -67,4 +66,11 @@ async function project(f: Features, options: Project2dOptions): Promise<Features
   const out = new Float32Array(x.n * 2);
   y.forEach((p, i) => out.set([p[0]!, p[1]!], i * 2));
   return { data: out, n: x.n, dim: 2 };
+}
+
+/** The first k principal coordinates of the rows of `f`: what lib/classical's `(await pca(f, { components: k })).project(f)` gives. */
+async function pcaProject(f: Features, k: number): Promise<Features> {
+  const tileRows = 8192;
+  const { mean, W } = await principalComponents(f, k, autoPcaEngine(f.n, f.dim), tileRows);
+  return projectRows(f, mean, Float32Array.from(W), k, tileRows);
 }

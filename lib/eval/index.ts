@@ -12,7 +12,6 @@ export * from './probe.js';
 export * from './lbfgs.js';
 export * from './knn.js';
 export * from './properties.js';
-export * from './symmetric-eigen.js';
 export * from './tsne.js';
 export * from './embed2d.js';
 export * from './spectrum.js';

@@ -26,7 +26,7 @@ import { initSeed, Rng } from '../util/rng.js';
 import { applyEncoder, type Encoder } from './embed.js';
 import { checkFeatures, checkLabels, type Features, featuresToTensor, type PixelSource, selectRows } from './features.js';
 import { silhouette, type SilhouetteOptions } from './silhouette.js';
-import { symmetricEigenvalues } from './symmetric-eigen.js';
+import { symmetricEigenvalues } from '../linalg/symmetric-eigen.js';
 
 export interface PropertySampleOptions {
   /** Images used (a seeded sample; default 256). */

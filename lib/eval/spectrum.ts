@@ -11,7 +11,7 @@
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { checkFeatures, type Features, selectRows } from './features.js';
-import { symmetricEigenvalues } from './symmetric-eigen.js';
+import { symmetricEigenvalues } from '../linalg/symmetric-eigen.js';
 
 export interface SpectrumOptions {
   /** Subtract the column means first (default false: RankMe uses the raw embeddings). */

@@ -9,6 +9,11 @@
  * The invariance term makes the embedding invariant to the distortions; the redundancy-reduction term decorrelates
  * its components, which rules out collapse without negatives, predictor, stop-gradient or momentum encoder.
  * λ defaults to 5e-3 (`lambda`).
+ *
+ * Paper (Zbontar et al. 2021, arXiv:2103.03230): "The projector network has three linear layers, each with 8192
+ * output units. The first two layers of the projector are followed by a batch normalization layer and rectified
+ * linear units"; λ = 5·10⁻³. The defaults here are the small-scale version of that recipe (see the options below),
+ * sized for 28×28–32×32 images on a CPU.
  */
 import { jointEmbedding, type JointEmbedding, type JointEmbeddingOptions } from './joint-embedding.js';
 

@@ -12,6 +12,12 @@
  *
  * Options switch the pieces off for the collapse lab (notebook 09): `momentumEncoder`, `predictor`, `batchNorm`,
  * `stopGradient` (used when there is no momentum encoder), `varianceWeight`/`covarianceWeight` (VICReg terms).
+ *
+ * Paper (Grill et al. 2020, arXiv:2006.07733): the projector is "a linear layer with output size 4096 followed by
+ * batch normalization, rectified linear units (ReLU), and a final linear layer with output dimension 256"; the
+ * predictor has the same architecture; the target's EMA rate goes from τ_base = 0.996 to 1 on a cosine schedule.
+ * The defaults here are the small-scale version of that recipe (see the options below), sized for 28×28–32×32
+ * images on a CPU.
  */
 import { jointEmbedding, type JointEmbedding, type JointEmbeddingOptions } from './joint-embedding.js';
 

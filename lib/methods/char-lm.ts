@@ -10,6 +10,11 @@
  * MAE is the image version of the second: patches instead of characters, a larger mask ratio (75 %: neighbouring
  * pixels are far more redundant than neighbouring letters), and a regression loss instead of a softmax.
  * Training windows of `context` + 1 characters are drawn at random positions, seeded by (seed, step).
+ *
+ * Paper (next character: Radford et al. 2018 (GPT, no arXiv id); masked: Devlin et al. 2018, arXiv:1810.04805):
+ * BERT masks 15 % of the tokens and predicts them from both sides; GPT predicts each token from the ones before it,
+ * with a causal Transformer. The defaults here are the small-scale version of that recipe (see the options below),
+ * sized for 28×28–32×32 images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';

@@ -15,6 +15,11 @@
  * of the predicted distribution (T = 0.38) back to RGB with the input's L. The encoder sees a grey image repeated
  * over the 3 channels, so after training it takes colour images like any other encoder. Needs colour data
  * (syntheticShapes, CIFAR-10).
+ *
+ * Paper (Zhang, Isola & Efros 2016, arXiv:1603.08511): predict the ab colours of each pixel from its lightness L as
+ * a distribution over Q = 313 quantised ab bins (grid size 10), trained with class rebalancing, decoded with the
+ * annealed mean at T = 0.38. The defaults here are the small-scale version of that recipe (see the options below),
+ * sized for 28×28–32×32 images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -23,7 +28,10 @@ import { labToRgbTensor, rgbToLabTensor } from '../ops/lab.js';
 import { check } from '../util/errors.js';
 import { abPalette, type ColorPalette } from './color-palette.js';
 import { pixelDecoder } from './pretext-heads.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, singleView } from './common.js';
+import { type Augment, type MethodOptions, resolveEncoder, resolveOptimizer, singleView } from './common.js';
+import { makeMethod, type Method } from '../train/method.js';
+import { checkInt } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 export interface ColorizationOptions extends MethodOptions {
   /** Hidden units of the decoder MLP (default 256). */
@@ -67,7 +75,7 @@ export function colorization(options: ColorizationOptions): Colorization {
   const augment: Augment | undefined = options.augment;
   const resolved: ColorizationResolved = { batchSize, seed, decoderHidden, inputShape, target, binSize, annealTemperature };
   if (target === 'ab-classes') return abColorization(options, resolved, encoder, augment);
-  const decoder = pixelDecoder(outputDim(encoder), h * w * 3, decoderHidden, seed, 'colorization_decoder');
+  const decoder = pixelDecoder(featureDim(encoder), h * w * 3, decoderHidden, seed, 'colorization_decoder');
   const predict = (x: tf.Tensor4D, training: boolean) => {
     const gray = tf.tile(luma(x), [1, 1, 1, 3]) as tf.Tensor4D;
     const res = tf.reshape(decoder.apply(encoder.apply(gray, { training }), { training }) as tf.Tensor, [x.shape[0], h, w, 3]);
@@ -101,7 +109,7 @@ function abColorization(options: ColorizationOptions, r: ColorizationResolved, e
   const weights = options.classWeights === undefined ? new Float32Array(q).fill(1) : Float32Array.from(options.classWeights);
   check(weights.length === q && weights.every((v) => Number.isFinite(v) && v >= 0), where, 'classWeights', `${q} finite weights >= 0 (one per palette class, binSize ${r.binSize})`,
     options.classWeights, 'use rebalanceWeights(abPrior(set.images, abPalette(binSize)))');
-  const decoder = pixelDecoder(outputDim(encoder), h * w * q, r.decoderHidden, r.seed, 'colorization_decoder');
+  const decoder = pixelDecoder(featureDim(encoder), h * w * q, r.decoderHidden, r.seed, 'colorization_decoder');
   const lightness = (x: tf.Tensor4D) => tf.slice(rgbToLabTensor(x), [0, 0, 0, 0], [-1, -1, -1, 1]) as tf.Tensor4D;
   const input = (l: tf.Tensor4D) => tf.tile(tf.div(l, 100), [1, 1, 1, 3]) as tf.Tensor4D;
   const logits = (l: tf.Tensor4D, training: boolean) =>

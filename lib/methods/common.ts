@@ -1,18 +1,14 @@
 /**
- * The method pattern shared by every file in lib/methods (docs/architecture.md, "Methods"): a factory takes one
- * typed options object and returns a {@link Method} — a lib/train `Trainable` plus the `encoder` to evaluate, a
- * `loss` without update, `train(data, options)` (lib/train `fit`: seeded batches, progress bar, loss history,
- * checkpoint save/resume) and `dispose()`.
+ * Helpers shared by the files of lib/methods (docs/architecture.md, "Methods"): the options every factory accepts,
+ * the encoder and optimizer they resolve from them, the single training view and BYOL's momentum schedule. The
+ * {@link Method} shape, `makeMethod` and `viewSeed` are lib/train/method.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { mixSeed } from '../augment/transform.js';
 import { cosineMomentum } from '../models/ema.js';
 import { smallCnn } from '../models/encoders.js';
 export { cloneArchitecture } from '../transfer/surgery.js';
-import { fit, type FitOptions, type Trainable } from '../train/fit.js';
-import type { ImageSource } from '../train/batches.js';
-import type { TrainResult } from '../train/loop.js';
+import { type Method, viewSeed } from '../train/method.js';
 import { makeOptimizer } from '../train/optimizers.js';
 import { check } from '../util/errors.js';
 
@@ -36,34 +32,6 @@ export interface MethodOptions {
   augment?: Augment;
   /** Weight initialisation and augmentation seed (default 0). */
   seed?: number;
-}
-
-/** `fit`'s options with the batch size optional (it defaults to the method's `batchSize`). */
-export type MethodTrainOptions = Omit<FitOptions, 'batchSize'> & { batchSize?: number };
-
-/** What a method factory returns. */
-export interface Method<O = unknown> extends Trainable {
-  name: string;
-  /** f: x → h, the representation evaluation uses (linear probe, kNN, transfer). */
-  encoder: tfl.LayersModel;
-  models: Record<string, tfl.LayersModel>;
-  optimizer: tf.Optimizer;
-  state?: Record<string, tf.Variable>;
-  /** The resolved options (defaults filled in). */
-  options: Readonly<O>;
-  /** The training loss on a batch without any update (BatchNorm in training mode; caller disposes). */
-  loss(x: tf.Tensor4D, i?: number, y?: tf.Tensor1D): tf.Scalar;
-  /** One optimisation step; returns the loss (caller disposes). */
-  step(x: tf.Tensor4D, i: number, y?: tf.Tensor1D): tf.Scalar;
-  /** Train on a set of images with lib/train's fit. */
-  train(data: ImageSource, options: MethodTrainOptions): Promise<TrainResult>;
-  /** Free every model, the optimizer's state and the method's variables. */
-  dispose(): void;
-}
-
-/** The seed of view `view` at training step `step`: a function of the step (not a running RNG) so resume is exact. */
-export function viewSeed(seed: number, step: number, view = 0): number {
-  return mixSeed(mixSeed(seed, step), view + 1);
 }
 
 /**
@@ -120,76 +88,5 @@ export function resolveEncoder(where: string, o: MethodOptions): { encoder: tfl.
 /** The optimizer from the options. */
 export function resolveOptimizer(o: MethodOptions): tf.Optimizer {
   return o.optimizer ?? makeOptimizer({ learningRate: o.learningRate ?? 1e-3 });
-}
-
-/** Output feature size of a model (last axis). */
-export function outputDim(model: tfl.LayersModel): number {
-  const shape = model.outputs[0]!.shape;
-  return shape[shape.length - 1] as number;
-}
-
-export interface MethodSpec<O, C extends tf.TensorContainer = void> {
-  name: string;
-  encoder: tfl.LayersModel;
-  /** Every model to checkpoint (`encoder` is added under that key if missing). */
-  models: Record<string, tfl.LayersModel>;
-  optimizer: tf.Optimizer;
-  state?: Record<string, tf.Variable>;
-  options: O & { batchSize: number };
-  /** Models the optimizer updates (never EMA/target copies). */
-  trainable: tfl.LayersModel[];
-  /** Tensors computed before the gradient tape (targets, keys: no gradient); disposed after the step. */
-  prepare?: (x: tf.Tensor4D, i: number, y?: tf.Tensor1D) => C;
-  /** The loss, built inside the tape. */
-  loss: (x: tf.Tensor4D, i: number, y: tf.Tensor1D | undefined, ctx: C) => tf.Scalar;
-  /** After the update (EMA of a target, pushing keys into a queue). */
-  after?: (i: number, ctx: C) => void;
-  /** Extra clean-up in dispose (variables in `state` are disposed already). */
-  dispose?: () => void;
-}
-
-/** Assemble a {@link Method} from its parts (see docs/architecture.md, "Methods"). */
-export function makeMethod<O, C extends tf.TensorContainer = void>(spec: MethodSpec<O, C>): Method<O> {
-  const models = { encoder: spec.encoder, ...spec.models };
-  // Recomputed every step: freezing a layer (lib/transfer) changes what is trainable.
-  const variables = () => spec.trainable.flatMap((m) => m.trainableWeights.map((w) => w.read() as tf.Variable));
-  const run = <T>(x: tf.Tensor4D, i: number, y: tf.Tensor1D | undefined, body: (ctx: C) => T): T => {
-    const ctx = (spec.prepare ? tf.tidy(() => spec.prepare!(x, i, y)) : undefined) as C;
-    try {
-      return body(ctx);
-    } finally {
-      if (ctx !== undefined) tf.dispose(ctx);
-    }
-  };
-  const method: Method<O> = {
-    name: spec.name,
-    encoder: spec.encoder,
-    models,
-    optimizer: spec.optimizer,
-    state: spec.state,
-    options: spec.options,
-    loss: (x, i = 0, y) => run(x, i, y, (ctx) => tf.tidy(() => spec.loss(x, i, y, ctx))),
-    step: (x, i, y) =>
-      run(x, i, y, (ctx) => {
-        const loss = spec.optimizer.minimize(() => spec.loss(x, i, y, ctx), true, variables());
-        check(loss !== null, spec.name, 'loss', 'a scalar loss', loss);
-        if (spec.after) tf.tidy(() => spec.after!(i, ctx));
-        return loss!;
-      }),
-    train: (data, o) => fit(method, data, { ...o, batchSize: o.batchSize ?? spec.options.batchSize }),
-    dispose: () => {
-      const seen = new Set<tfl.LayersModel>();
-      for (const m of Object.values(models)) if (!seen.has(m)) (seen.add(m), m.dispose());
-      spec.optimizer.dispose();
-      for (const v of Object.values(spec.state ?? {})) v.dispose();
-      spec.dispose?.();
-    },
-  };
-  return method;
-}
-
-/** Check a number option is an integer >= min. */
-export function checkInt(where: string, name: string, v: number, min = 1): void {
-  check(Number.isInteger(v) && v >= min, where, name, `an integer >= ${min}`, v);
 }
 

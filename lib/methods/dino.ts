@@ -21,6 +21,12 @@
  * dominate the teacher for every input; `sharpening: false` ("centering only": τ_t = τ_s, the teacher no sharper
  * than the student) drifts to the uniform distribution. {@link Dino.teacherProbabilities} and lib/eval
  * `distributionCollapse` measure both (teacher entropy, mean max teacher probability).
+ *
+ * Paper (Caron et al. 2021, arXiv:2104.14294): "The projection head consists of a 3-layer multi-layer perceptron
+ * (MLP) with hidden dimension 2048 followed by ℓ2 normalization and a weight normalized fully connected layer with
+ * K dimensions" (K = 65536, bottleneck 256); τ_s = 0.1, τ_t = 0.04, centre momentum 0.9, teacher EMA 0.996 → 1. The
+ * defaults here are the small-scale version of that recipe (see the options below), sized for 28×28–32×32 images on
+ * a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { stateVariable } from '../ops/state.js';
@@ -31,10 +37,10 @@ import { copyWeights, emaUpdate } from '../models/ema.js';
 import { denseBlock } from '../models/layers.js';
 import { L2Normalize, NormalizedDense } from '../models/siamese.js';
 import { check } from '../util/errors.js';
-import {
-  type Augment, checkInt, cloneArchitecture, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, scheduledMomentum,
-  scheduleOverTrainSteps, viewSeed,
-} from './common.js';
+import { type Augment, cloneArchitecture, type MethodOptions, resolveEncoder, resolveOptimizer, scheduledMomentum, scheduleOverTrainSteps } from './common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
+import { checkInt } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 export interface DinoOptions extends MethodOptions {
   /** K, the number of output dimensions ("prototypes"; default 256; DINO: 65536). */
@@ -163,7 +169,7 @@ export function dino(options: DinoOptions): Dino {
 
   const globalAugment: Augment = options.globalAugment ?? simclrAugment({ scale: r.globalScale, size: [h, w], seed: r.seed });
   const localAugment: Augment = options.localAugment ?? simclrAugment({ scale: r.localScale, size: r.localSize, seed: r.seed + 1 });
-  const k = outputDim(encoder);
+  const k = featureDim(encoder);
   const makeHead = (name: string) => dinoHead({ inputDim: k, hiddenDim: r.hiddenDim, bottleneckDim: r.bottleneckDim, outputDim: r.outputDim, seed: r.seed + 1000, name });
   const head = makeHead('dino_head');
   const teacherEncoder = cloneArchitecture(encoder);

@@ -6,13 +6,21 @@
  *
  * with M the mask (1 on the removed patch, per channel). The paper adds an adversarial loss for sharper
  * completions; the representation is learned by the L2 part, which is what we keep.
+ *
+ * Paper (Pathak et al. 2016, arXiv:1604.07379): a context encoder: an encoder–decoder that fills a removed region
+ * (a central square of a quarter of the image, or random blocks) from its surroundings, with a reconstruction (L2)
+ * plus adversarial loss. The defaults here are the small-scale version of that recipe (see the options below),
+ * sized for 28×28–32×32 images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { applyMask, centerMask, randomBoxMask } from '../augment/erase.js';
 import { check } from '../util/errors.js';
 import { pixelDecoder } from './pretext-heads.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, singleView, viewSeed } from './common.js';
+import { type Augment, type MethodOptions, resolveEncoder, resolveOptimizer, singleView } from './common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
+import { checkInt } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 export interface InpaintingOptions extends MethodOptions {
   /** Side of the square hole as a fraction of the image side (default 0.5). */
@@ -44,7 +52,7 @@ export function inpainting(options: InpaintingOptions): Inpainting {
   const { encoder, inputShape } = resolveEncoder(where, options);
   const [h, w, c] = inputShape;
   const augment: Augment | undefined = options.augment;
-  const decoder = pixelDecoder(outputDim(encoder), h * w * c, decoderHidden, seed, 'inpainting_decoder', 'sigmoid');
+  const decoder = pixelDecoder(featureDim(encoder), h * w * c, decoderHidden, seed, 'inpainting_decoder', 'sigmoid');
   const makeMask = (n: number, i: number) => (mask === 'center' ? centerMask(n, h, w, maskFraction) : randomBoxMask(n, h, w, { fraction: maskFraction, seed: viewSeed(seed, i, 1) }));
   const decode = (masked: tf.Tensor4D, training: boolean) =>
     tf.reshape(decoder.apply(encoder.apply(masked, { training }), { training }) as tf.Tensor, [masked.shape[0], h, w, c]) as tf.Tensor4D;

@@ -10,6 +10,11 @@
  * concatenated in the shuffled order, and a head c classifies the permutation. The permutation set is chosen
  * greedily for a large minimum Hamming distance (the paper's recipe); each tile is cut with a small random
  * jitter so that edges do not line up exactly (against low-level shortcuts).
+ *
+ * Paper (Noroozi & Favaro 2016, arXiv:1603.09246): a context-free network: 3×3 tiles through shared-weight
+ * AlexNet-like columns, concatenated, classified into one of 1000 permutations chosen for a large Hamming distance.
+ * The defaults here are the small-scale version of that recipe (see the options below), sized for 28×28–32×32
+ * images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -17,7 +22,10 @@ import { cropBoxes } from '../augment/crop.js';
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { pretextClassifier } from './pretext-heads.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, type MethodOptions, resolveEncoder, resolveOptimizer } from './common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
+import { checkInt } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 /**
  * `count` permutations of `tiles` positions with a large minimum pairwise Hamming distance: greedy max-min
@@ -106,7 +114,7 @@ export function jigsaw(options: JigsawOptions): Jigsaw {
   const [h, w] = inputShape;
   check(h >= 2 * grid && w >= 2 * grid, where, 'grid', `small enough for ${h}×${w} images (tiles of at least 2 pixels)`, grid);
   const augment: Augment | undefined = options.augment;
-  const k = outputDim(encoder);
+  const k = featureDim(encoder);
   const head = pretextClassifier(k * tiles, permutations, kind, seed, 'jigsaw_head');
 
   const puzzles = (x0: tf.Tensor4D, i = 0) => {

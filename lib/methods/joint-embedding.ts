@@ -9,7 +9,8 @@
  * and a target branch t_v: the EMA copy ξ ← m ξ + (1 − m) θ of f and g when `momentumEncoder` (BYOL; no gradient
  * ever reaches it), else the online z_v itself — through a stop-gradient when `stopGradient` (SimSiam), with the
  * gradient flowing into both branches otherwise (Barlow Twins, VICReg, and the collapsing ablations). The loss is
- * the method's pairwise term ℓ symmetrised over the views plus optional VICReg regularisers on the projections:
+ * the method's pairwise term ℓ symmetrised over the views (lib/losses `jointEmbeddingLosses`, chosen by name or
+ * given as a function with `loss`) plus optional VICReg regularisers on the projections:
  *
  *   L = w·[ℓ(o₁, t₂) + ℓ(o₂, t₁)] + μ [v(z₁) + v(z₂)]/2 + ν [c(z₁) + c(z₂)]
  *
@@ -23,24 +24,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { simclrAugment } from '../augment/compose.js';
-import { barlowTwinsLoss } from '../losses/noncontrastive/barlow-twins.js';
-import { normalizedMse } from '../losses/noncontrastive/byol.js';
-import { negativeCosine } from '../losses/noncontrastive/negative-cosine.js';
-import { covarianceLoss, invarianceLoss, varianceLoss } from '../losses/noncontrastive/vicreg.js';
+import { type JointEmbeddingLossName, jointEmbeddingLosses, type JointEmbeddingTerm } from '../losses/noncontrastive/joint-embedding.js';
+import { vicregCovarianceTerm, vicregVarianceTerm } from '../losses/noncontrastive/vicreg.js';
 import { copyWeights, emaUpdate } from '../models/ema.js';
 import { predictionHead, projectionHead } from '../models/heads.js';
 import { stopGradient as sg } from '../ops/gradients.js';
 import { check } from '../util/errors.js';
-import {
-  type Augment, checkInt, cloneArchitecture, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, scheduledMomentum,
-  scheduleOverTrainSteps, viewSeed,
-} from './common.js';
+import { type Augment, cloneArchitecture, type MethodOptions, resolveEncoder, resolveOptimizer, scheduledMomentum, scheduleOverTrainSteps } from './common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
+import { checkInt } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
-/** The pairwise term ℓ(o, t) of each method. */
-export type PairLoss = 'byol' | 'simsiam' | 'barlow' | 'vicreg';
+/** The pairwise term ℓ(o, t) of each method: a name of lib/losses `jointEmbeddingLosses`. */
+export type PairLoss = JointEmbeddingLossName;
 
 /** The switches of the collapse lab (deck 003's ME / SG / PR / BN columns, and the regularisers). */
 export interface JointEmbeddingOptions extends MethodOptions {
+  /** The symmetrised pairwise term: a name of `jointEmbeddingLosses` or a function (o₁, t₂, o₂, t₁, weights) → scalar (default: the method's). */
+  loss?: PairLoss | JointEmbeddingTerm;
   /** Projection size (default 128). */
   projectionDim?: number;
   /** Hidden size of the projector (default: max(feature size, projectionDim)). */
@@ -77,7 +78,7 @@ export interface JointEmbeddingOptions extends MethodOptions {
 
 export interface JointEmbeddingResolved {
   inputShape: [number, number, number];
-  loss: PairLoss;
+  loss: PairLoss | JointEmbeddingTerm;
   projectionDim: number;
   hiddenDim: number;
   projectorLayers: number;
@@ -138,12 +139,12 @@ export function jointEmbedding(name: string, options: JointEmbeddingOptions, d: 
   const where = name;
   check(options !== null && typeof options === 'object', where, 'options', 'an object { inputShape, ... }', options);
   const { encoder, inputShape } = resolveEncoder(where, options);
-  const k = outputDim(encoder);
+  const k = featureDim(encoder);
   const projectionDim = options.projectionDim ?? d.projectionDim;
   checkInt(where, 'projectionDim', projectionDim);
   const r: JointEmbeddingResolved = {
     inputShape,
-    loss: d.loss,
+    loss: options.loss ?? d.loss,
     projectionDim,
     hiddenDim: options.hiddenDim ?? Math.max(k, projectionDim),
     projectorLayers: options.projectorLayers ?? d.projectorLayers,
@@ -191,19 +192,7 @@ export function jointEmbedding(name: string, options: JointEmbeddingOptions, d: 
     copyWeights(targetProjector, projector);
   }
 
-  const pair = (o: tf.Tensor2D, t: tf.Tensor2D): tf.Scalar => {
-    switch (r.loss) {
-      case 'byol':
-        return normalizedMse(o, t);
-      case 'simsiam':
-        return negativeCosine(o, t);
-      case 'barlow':
-        return barlowTwinsLoss(o, t, { lambda: r.lambda });
-      case 'vicreg':
-        return tf.mul(r.invarianceWeight, invarianceLoss(o, t)) as tf.Scalar;
-    }
-  };
-  const pairWeight = r.loss === 'byol' ? 1 : 0.5;
+  const pairTerm = jointEmbeddingLosses.get(r.loss, where, 'loss');
   const views = (x: tf.Tensor4D, i: number): [tf.Tensor4D, tf.Tensor4D] => [augment(x, viewSeed(r.seed, i, 0)), augment(x, viewSeed(r.seed, i, 1))];
   const momentumAt = (i: number) => scheduledMomentum(r, i);
 
@@ -235,9 +224,9 @@ export function jointEmbedding(name: string, options: JointEmbeddingOptions, d: 
       const o2 = predictorHead ? (predictorHead.apply(z2, { training: true }) as tf.Tensor2D) : z2;
       const target = (zv: tf.Tensor2D) => (r.stopGradient ? sg(zv) : zv);
       const t1 = ctx.t1 ?? target(z1), t2 = ctx.t2 ?? target(z2);
-      const terms: tf.Scalar[] = [tf.mul(pairWeight, tf.add(pair(o1, t2), pair(o2, t1))) as tf.Scalar];
-      if (r.varianceWeight > 0) terms.push(tf.mul(r.varianceWeight / 2, tf.add(varianceLoss(z1), varianceLoss(z2))) as tf.Scalar);
-      if (r.covarianceWeight > 0) terms.push(tf.mul(r.covarianceWeight, tf.add(covarianceLoss(z1), covarianceLoss(z2))) as tf.Scalar);
+      const terms: tf.Scalar[] = [pairTerm(o1, t2, o2, t1, r)];
+      if (r.varianceWeight > 0) terms.push(vicregVarianceTerm(z1, z2, r.varianceWeight));
+      if (r.covarianceWeight > 0) terms.push(vicregCovarianceTerm(z1, z2, r.covarianceWeight));
       return (terms.length === 1 ? terms[0]! : tf.addN(terms)) as tf.Scalar;
     },
     after: (i) => {

@@ -16,6 +16,11 @@
  * "Predicting a large portion of unknown patches encourages to learn semantic features" (deck 002). The mask of
  * step k is drawn in JS from a generator seeded by (seed, k), so training and resume are deterministic. The
  * representation (`encoder`) is the mean of the encoder's output tokens on the whole, unmasked image.
+ *
+ * Paper (He et al. 2021, arXiv:2111.06377): a ViT encoder on the visible patches only, 75 % of the patches masked,
+ * and a lightweight decoder (8 Transformer blocks of width 512) that predicts the pixels of the masked patches
+ * (normalised per patch in the best setting). The defaults here are the small-scale version of that recipe (see the
+ * options below), sized for 28×28–32×32 images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -23,7 +28,9 @@ import { maskedMse } from '../losses/noncontrastive/masked-mse.js';
 import { AddPositionEmbedding, MaskTokenFill, patchify, type PositionalEmbedding, transformerStack, unpatchify, vit, type Vit } from '../models/vit.js';
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
-import { checkInt, makeMethod, type Method, resolveOptimizer, viewSeed } from './common.js';
+import { resolveOptimizer } from './common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
+import { checkInt } from '../util/checks.js';
 
 export interface MaeOptions {
   /** [H, W, C] of the images (required). */

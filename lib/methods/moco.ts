@@ -18,11 +18,16 @@
  * per GPU (`bnGroups`, default 2): the queries go through f_q in G contiguous groups, the keys through f_k in G
  * groups of a random permutation of the batch (seeded by the step), unshuffled after (lib/methods/shuffle-bn.ts).
  * `shuffleBN: false` keeps the same grouping for both (the leak); `bnGroups: 1` is one full-batch pass for both.
+ *
+ * Paper (He et al. 2019, arXiv:1911.05722; MoCo v2: Chen et al. 2020, arXiv:2003.04297): a ResNet-50 query encoder
+ * with a momentum key encoder (m = 0.999), a queue of K = 65536 keys, τ = 0.07; v2 replaces the fc head with "a
+ * 2-layer MLP head (hidden layer 2048-d, with ReLU)" and uses τ = 0.2. The defaults here are the small-scale
+ * version of that recipe (see the options below), sized for 28×28–32×32 images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { simclrAugment } from '../augment/compose.js';
-import { checkTemperature, infoNce } from '../losses/contrastive/infonce.js';
+import { infoNce } from '../losses/contrastive/infonce.js';
 import { copyWeights, emaUpdate } from '../models/ema.js';
 import { projectionHead } from '../models/heads.js';
 import { l2Normalize } from '../ops/distances.js';
@@ -30,7 +35,10 @@ import { stateVariable } from '../ops/state.js';
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { applyInGroups, randomPermutation } from './shuffle-bn.js';
-import { type Augment, checkInt, cloneArchitecture, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, cloneArchitecture, type MethodOptions, resolveEncoder, resolveOptimizer } from './common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
+import { checkInt, checkTemperature } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 export interface MocoOptions extends MethodOptions {
   /** τ (default 0.2, MoCo v2's). */
@@ -82,7 +90,7 @@ export function moco(options: MocoOptions): Moco {
     `e.g. queueSize: ${batchSize * 16}: the queue's point is to hold more negatives than a batch`);
   const { encoder, inputShape } = resolveEncoder(where, options);
   const augment: Augment = options.augment ?? simclrAugment({ seed });
-  const k = outputDim(encoder);
+  const k = featureDim(encoder);
   const makeHead = (name: string) =>
     projectionHead({ inputDim: k, hiddenDim: options.hiddenDim ?? k, outputDim: projectionDim, layers: head === 'linear' ? 1 : 2, seed: seed + 1000, name });
   const projector = makeHead('moco_projector');

@@ -6,13 +6,20 @@
  *   L(θ, φ) = −1/(4N) Σ_n Σ_{r=0}^{3} log softmax(c_φ(f_θ(rot_r(x_n))))_r
  *
  * Recognising the rotation needs the object's canonical orientation, hence some idea of what the object is.
+ *
+ * Paper (Gidaris, Singh & Komodakis 2018, arXiv:1803.07728): a ConvNet "trained to recognize the 2d rotation that
+ * is applied to the image that it gets as input", over the four rotations 0°, 90°, 180°, 270°. The defaults here
+ * are the small-scale version of that recipe (see the options below), sized for 28×28–32×32 images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { allRotations } from '../augment/rotate.js';
 import { check } from '../util/errors.js';
 import { pretextClassifier } from './pretext-heads.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, type MethodOptions, resolveEncoder, resolveOptimizer } from './common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
+import { checkInt } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 export interface RotationOptions extends MethodOptions {
   /** Head on the features: 'mlp' (default) or 'linear'. */
@@ -36,7 +43,7 @@ export function rotation(options: RotationOptions): Rotation {
   const { encoder, inputShape } = resolveEncoder(where, options);
   check(inputShape[0] === inputShape[1], where, 'inputShape', 'square images (H = W) for 90° rotations', inputShape, 'crop or resize to a square');
   const augment: Augment | undefined = options.augment;
-  const head = pretextClassifier(outputDim(encoder), 4, kind, seed, 'rotation_head');
+  const head = pretextClassifier(featureDim(encoder), 4, kind, seed, 'rotation_head');
   const logits = (x: tf.Tensor4D, training: boolean) => head.apply(encoder.apply(x, { training }), { training }) as tf.Tensor2D;
   const method = makeMethod<RotationResolved, { x: tf.Tensor4D; y: tf.Tensor1D }>({
     name: where,

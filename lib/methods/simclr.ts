@@ -8,15 +8,22 @@
  * The representation kept for downstream tasks is h = f(x), before the head (deck 000, "Key design choices":
  * strong augmentations, a non-linear projection head, large batches). Ablations: `projectionHead: 'linear'` or
  * `false` (the loss on h itself), `augment` without a transform, `temperature`, `batchSize`.
+ *
+ * Paper (Chen et al. 2020, arXiv:2002.05709): "We use ResNet-50 as the base encoder network, and a 2-layer MLP
+ * projection head to project the representation to a 128-dimensional latent space" (τ = 0.5 on CIFAR-10, batch 4096
+ * on ImageNet). The defaults here are the small-scale version of that recipe (see the options below), sized for
+ * 28×28–32×32 images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { simclrAugment } from '../augment/compose.js';
 import { ntXent } from '../losses/contrastive/ntxent.js';
-import { checkTemperature } from '../losses/contrastive/infonce.js';
 import { projectionHead } from '../models/heads.js';
 import { check } from '../util/errors.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, type MethodOptions, resolveEncoder, resolveOptimizer } from './common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
+import { checkInt, checkTemperature } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 export interface SimclrOptions extends MethodOptions {
   /** τ of NT-Xent (default 0.5). */
@@ -56,7 +63,7 @@ export function simclr(options: SimclrOptions): Simclr {
   check(head === true || head === false || head === 'linear', where, 'projectionHead', "true, false or 'linear'", head);
   const { encoder, inputShape } = resolveEncoder(where, options);
   const augment: Augment = options.augment ?? simclrAugment({ seed });
-  const k = outputDim(encoder);
+  const k = featureDim(encoder);
   const projector = head === false ? undefined
     : projectionHead({ inputDim: k, hiddenDim: options.hiddenDim ?? k, outputDim: projectionDim, layers: head === 'linear' ? 1 : 2, seed: seed + 1000, name: 'simclr_projector' });
   const resolved: SimclrResolved = { temperature, projectionDim, projectionHead: head, batchSize, seed, inputShape };

@@ -11,6 +11,12 @@
  * with BatchNorm and the predictor is a bottleneck (hidden = projectionDim/4). Options: `stopGradient`,
  * `predictor`, `batchNorm`, `momentumEncoder` (→ BYOL-like), `varianceWeight`/`covarianceWeight` (VICReg terms,
  * the "Var Reg" and "Var/Cov Reg" columns of deck 003's table).
+ *
+ * Paper (Chen & He 2020, arXiv:2011.10566): "The projection MLP has BN applied to each fully-connected (fc) layer,
+ * including its output fc. Its output fc has no ReLU. The hidden fc is 2048-d. This MLP has 3 layers"; "the
+ * prediction MLP has BN applied to its hidden fc layers. Its output fc does not have BN or ReLU. This MLP has 2
+ * layers", a bottleneck of 512 for a 2048-d output. The defaults here are the small-scale version of that recipe
+ * (see the options below), sized for 28×28–32×32 images on a CPU.
  */
 import { jointEmbedding, type JointEmbedding, type JointEmbeddingOptions } from './joint-embedding.js';
 

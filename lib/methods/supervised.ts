@@ -9,13 +9,19 @@
  * Labels must lie in [0, numClasses): `train` (lib/train `fit`) checks the whole training set once before the first
  * step (`labels: { numClasses }`, a JS array: no GPU read); a direct `step`/`loss` call checks the label tensor's
  * shape and dtype, and its values when they are in host memory (lib/util `checkLabelTensor`), never with a GPU read.
+ *
+ * No paper: the labelled baseline every self-supervised method is compared with: the same encoder with a
+ * linear classifier on top, trained with cross-entropy on the labels.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { linearClassifier } from '../models/heads.js';
 import { check } from '../util/errors.js';
 import { checkLabelTensor } from '../util/labels.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, singleView } from './common.js';
+import { type Augment, type MethodOptions, resolveEncoder, resolveOptimizer, singleView } from './common.js';
+import { makeMethod, type Method } from '../train/method.js';
+import { checkInt } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 export interface SupervisedOptions extends MethodOptions {
   /** Number of classes of the pre-training labels. */
@@ -36,7 +42,7 @@ export function supervised(options: SupervisedOptions): Supervised {
   checkInt(where, 'batchSize', batchSize);
   const { encoder, inputShape } = resolveEncoder(where, options);
   const augment: Augment | undefined = options.augment;
-  const head = linearClassifier({ inputDim: outputDim(encoder), numClasses, seed: seed + 1, name: 'supervised_head' });
+  const head = linearClassifier({ inputDim: featureDim(encoder), numClasses, seed: seed + 1, name: 'supervised_head' });
   const method = makeMethod<SupervisedResolved, { x: tf.Tensor4D }>({
     name: where,
     encoder,

@@ -9,6 +9,10 @@
  *
  * (lib/losses/noncontrastive/swav.ts: τ = 0.1, ε = 0.05, 3 Sinkhorn iterations). Simplified from the paper: two
  * views (no multi-crop), no queue, prototypes trained from the first step.
+ *
+ * Paper (Caron et al. 2020, arXiv:2006.09882): a 2-layer MLP projection head (2048 hidden, 128 output), 3000
+ * prototypes, τ = 0.1, ε = 0.05 and 3 Sinkhorn–Knopp iterations, multi-crop (2×224 + 6×96). The defaults here are
+ * the small-scale version of that recipe (see the options below), sized for 28×28–32×32 images on a CPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -18,7 +22,10 @@ import { projectionHead } from '../models/heads.js';
 import { NormalizedDense } from '../models/siamese.js';
 import { l2Normalize } from '../ops/distances.js';
 import { check } from '../util/errors.js';
-import { type Augment, checkInt, makeMethod, type Method, type MethodOptions, outputDim, resolveEncoder, resolveOptimizer, viewSeed } from './common.js';
+import { type Augment, type MethodOptions, resolveEncoder, resolveOptimizer } from './common.js';
+import { makeMethod, type Method, viewSeed } from '../train/method.js';
+import { checkInt } from '../util/checks.js';
+import { featureDim } from '../models/encoders.js';
 
 export interface SwavOptions extends MethodOptions {
   /** K, the number of prototypes (default 64; SwAV on ImageNet: 3000). */
@@ -61,7 +68,7 @@ export function swav(options: SwavOptions): Swav {
   const where = 'swav';
   check(options !== null && typeof options === 'object', where, 'options', 'an object { inputShape, prototypes?, ... }', options);
   const { encoder, inputShape } = resolveEncoder(where, options);
-  const k = outputDim(encoder);
+  const k = featureDim(encoder);
   const r: SwavResolved = {
     inputShape,
     prototypes: options.prototypes ?? 64,

@@ -13,6 +13,10 @@
  *
  * "No memory bank, no large batches, no stop-gradient, no normalisation, no predictor needed" (deck 003). With
  * μ = ν = 0 ("No Reg") it collapses; the ablation rows of deck 003 add `stopGradient` and `predictor`.
+ *
+ * Paper (Bardes, Ponce & LeCun 2021, arXiv:2105.04906): an expander of three fully-connected layers of 8192 units,
+ * the first two followed by batch normalization and ReLU; λ = μ = 25, ν = 1. The defaults here are the small-scale
+ * version of that recipe (see the options below), sized for 28×28–32×32 images on a CPU.
  */
 import { jointEmbedding, type JointEmbedding, type JointEmbeddingOptions } from './joint-embedding.js';
 

@@ -7,7 +7,8 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { check } from '../util/errors.js';
-import { type Activation, checkPositiveInts, checkShape, convBlock, denseBlock } from './layers.js';
+import { type Activation, convBlock, denseBlock } from './layers.js';
+import { checkPositiveInts, checkShape } from '../util/checks.js';
 
 export interface SmallCnnOptions {
   /** [height, width, channels], e.g. [28, 28, 1] for Fashion-MNIST or [32, 32, 3]. */
@@ -73,3 +74,6 @@ export function featureDim(model: tfl.LayersModel): number {
   const shape = model.outputs[0]!.shape;
   return shape[shape.length - 1] as number;
 }
+
+/** The old name of {@link featureDim} (lib/methods had its own copy), kept as an alias for callers of `outputDim`. */
+export const outputDim = featureDim;

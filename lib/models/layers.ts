@@ -1,6 +1,5 @@
 /** Small building blocks shared by the encoders and heads. */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { check } from '../util/errors.js';
 
 import { initSeed } from '../util/rng.js';
 
@@ -37,16 +36,3 @@ export function denseBlock(
   return h;
 }
 
-export function checkShape(where: string, arg: string, shape: readonly number[], rank: number, what: string): void {
-  check(
-    Array.isArray(shape) && shape.length === rank && shape.every((d) => Number.isInteger(d) && d > 0),
-    where,
-    arg,
-    `${rank} positive integers (${what})`,
-    shape,
-  );
-}
-
-export function checkPositiveInts(where: string, arg: string, values: readonly number[]): void {
-  check(Array.isArray(values) && values.every((d) => Number.isInteger(d) && d > 0), where, arg, 'a list of positive integers', values);
-}

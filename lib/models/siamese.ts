@@ -21,7 +21,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { l2Normalize } from '../ops/distances.js';
 import { check } from '../util/errors.js';
-import { checkPositiveInts, checkShape, convBlock, denseBlock } from './layers.js';
+import { convBlock, denseBlock } from './layers.js';
+import { checkPositiveInts, checkShape } from '../util/checks.js';
 
 type LayerConfig = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
 type Shape = (number | null)[];

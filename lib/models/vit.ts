@@ -14,8 +14,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { check } from '../util/errors.js';
-import { checkShape } from './layers.js';
 import { initSeed } from '../util/rng.js';
+import { checkShape } from '../util/checks.js';
 
 type Shape = (number | null)[];
 type Kwargs = Record<string, unknown>;

@@ -4,11 +4,16 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../util/errors.js';
+import { check2d } from '../util/checks.js';
 
+/** The one distance vocabulary of lib/ (the metric losses, kNN, retrieval): ‖a − b‖, ‖a − b‖², 1 − cos(a, b). */
 export type DistanceName = 'euclidean' | 'squared' | 'cosine';
 
-function check2d(where: string, name: string, t: tf.Tensor): void {
-  check(t instanceof tf.Tensor && t.rank === 2, where, name, 'a rank-2 tensor [N, D]', t);
+export const DISTANCES: readonly DistanceName[] = ['euclidean', 'squared', 'cosine'];
+
+/** Check a distance name (argument 'distance'). */
+export function checkDistance(where: string, distance: unknown): asserts distance is DistanceName {
+  check(typeof distance === 'string' && (DISTANCES as readonly string[]).includes(distance), where, 'distance', "'euclidean', 'squared' or 'cosine'", distance);
 }
 
 /**
@@ -58,4 +63,18 @@ export function pairwiseDistance(a: tf.Tensor2D, b: tf.Tensor2D = a, metric: Dis
     default:
       check(false, 'pairwiseDistance', 'metric', "'euclidean', 'squared' or 'cosine'", metric);
   }
+}
+
+/**
+ * d(a_i, b_i) row by row: [N, D] × [N, D] → [N] — the diagonal of {@link pairwiseDistance}(a, b, distance), with the
+ * same 'euclidean' (sqrt(d² + eps) − sqrt(eps), finite gradient at 0).
+ */
+export function rowDistance(a: tf.Tensor2D, b: tf.Tensor2D, distance: DistanceName, eps = 1e-12): tf.Tensor1D {
+  return tf.tidy(() => {
+    if (distance === 'cosine') {
+      return tf.sub(1, tf.sum(tf.mul(l2Normalize(a), l2Normalize(b)), 1)) as tf.Tensor1D;
+    }
+    const sq = tf.sum(tf.square(tf.sub(a, b)), 1);
+    return (distance === 'squared' ? sq : tf.sub(tf.sqrt(tf.add(sq, eps)), Math.sqrt(eps))) as tf.Tensor1D;
+  });
 }

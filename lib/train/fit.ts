@@ -7,11 +7,12 @@ import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { check } from '../util/errors.js';
-import { BatchStream, type ImageSource } from './batches.js';
+import { BatchStream, gather, type ImageSource } from './batches.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { checkLabelValues, type LabelRules } from '../util/labels.js';
 import { type ProgressLike, trainLoop, type TrainResult } from './loop.js';
 import { ProgressBar } from '../viz/progress.js';
+import type { BatchSampler, BatchSamplerFactory } from './samplers.js';
 
 /** What `fit` needs from a method. */
 export interface Trainable {
@@ -68,12 +69,17 @@ export interface FitOptions {
   resume?: boolean;
   logEvery?: number;
   onLog?: (info: { step: number; loss: number }) => void | Promise<void>;
+  /**
+   * Which examples make each batch (lib/train/samplers.ts), e.g. `classBalancedSampler({ classesPerBatch: 8,
+   * perClass: 4 })` for metric learning's K×M batches; default: seeded epochs of `batchSize` (`BatchStream`).
+   */
+  sampler?: BatchSamplerFactory;
 }
 
 export async function fit(method: Trainable, data: ImageSource, o: FitOptions): Promise<TrainResult> {
   check(method && typeof method.step === 'function', 'fit', 'method', 'an object with models, optimizer and step()', method);
   check(o !== null && typeof o === 'object', 'fit', 'options', 'an object { steps, batchSize, ... }', o);
-  const stream = new BatchStream(data, o.batchSize, o.seed ?? 0);
+  const sampler: BatchSampler = o.sampler ? o.sampler(data, { steps: o.steps, batchSize: o.batchSize, seed: o.seed ?? 0 }) : new BatchStream(data, o.batchSize, o.seed ?? 0);
   if (method.labels) checkLabelValues('fit', 'data.labels', data.labels, method.labels, 'the training set');
   const keep = o.keepCheckpoints ?? 2;
   check(Number.isInteger(keep) && keep >= 1, 'fit', 'keepCheckpoints', 'an integer >= 1', keep);
@@ -97,7 +103,7 @@ export async function fit(method: Trainable, data: ImageSource, o: FitOptions): 
       ? (next, losses) => saveCheckpoint(o.checkpointPath!, { step: next, ...ckptState(), extra: { method: method.name, losses } }, { keep })
       : undefined,
     step: async (i) => {
-      const { x, y } = stream.batch(i);
+      const { x, y } = gather(data, sampler.indices(i));
       try {
         return await method.step(x, i, y);
       } finally {

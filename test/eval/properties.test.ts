@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  clustering, disentanglement, effectiveRank, factorCorrelations, features, invariance, project2d, smoothness, sparsity, symmetricEigen, tsne,
+  clustering, disentanglement, effectiveRank, factorCorrelations, features, invariance, project2d, smoothness, sparsity, tsne,
 } from '../../lib/eval/index.js';
+import { symmetricEigen } from '../../lib/linalg/index.js';
 import { Rng } from '../../lib/util/rng.js';
 import { axisTitlesOf } from '../../lib/viz/scatter.js';
 import { expectClose, expectNoLeak, useBackend } from '../helpers.js';

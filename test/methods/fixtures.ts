@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { syntheticShapes } from '../../lib/data/shapes.js';
 import type { ImageSet } from '../../lib/data/types.js';
-import type { Method } from '../../lib/methods/common.js';
+import type { Method } from '../../lib/train/method.js';
 import { smallCnn } from '../../lib/models/encoders.js';
 import { expectClose } from '../helpers.js';
 

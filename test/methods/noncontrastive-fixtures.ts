@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { toTensor } from '../../lib/data/tensor.js';
-import type { Method } from '../../lib/methods/common.js';
+import type { Method } from '../../lib/train/method.js';
 import { expectFlatAcrossSteps, tinyShapes } from './fixtures.js';
 
 /** Repeated steps on one fixed batch (same step index → same views): the loss must go down. */

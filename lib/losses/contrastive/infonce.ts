@@ -8,22 +8,20 @@
  * with s(a, b) = aᵀb on L2-normalised vectors (cosine similarity; `normalize: false` for the raw dot product)
  * and temperature τ > 0, averaged over the N anchors of a batch. MoCo (deck 002): q the anchor, k₊ its key,
  * the queue of past keys the negatives.
+ *
+ *   const loss = infoNce(q, kPositive, queue, { temperature: 0.07 }); // q, k₊ [N, D], queue [M, D]
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { l2Normalize } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
+import { checkTemperature } from '../../util/checks.js';
 
 export interface InfoNceOptions {
   /** τ > 0 (default 0.1). */
   temperature?: number;
   /** L2-normalise the embeddings first, so s is the cosine similarity (default true). */
   normalize?: boolean;
-}
-
-/** Validate τ: a finite positive number. */
-export function checkTemperature(where: string, temperature: number): void {
-  check(typeof temperature === 'number' && Number.isFinite(temperature) && temperature > 0, where, 'temperature',
-    'a positive number τ (typically 0.05-1)', temperature, 'pass e.g. { temperature: 0.1 }');
 }
 
 /**

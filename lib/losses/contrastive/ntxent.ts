@@ -9,12 +9,15 @@
  * i.e. ℓ(i, j) = −log( exp(sim(z_i, z_j)/τ) / Σ_{k ≠ i} exp(sim(z_i, z_k)/τ) ) with sim the cosine similarity,
  * averaged over the 2N ordered positive pairs. As a classification: row i of the 2N × 2N similarity matrix
  * (its diagonal removed) is the logit vector, the other view's column is the right class.
+ *
+ *   const loss = ntXent(z1, z2, { temperature: 0.5 }); // the projections of two views [N, D]
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ntXentGrad, ntXentKernelsActive, ntXentMaskedLogits, ntXentPositives, ntXentRows } from '../../kernels/ntxent.js';
 import { l2Normalize } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
-import { checkTemperature } from './infonce.js';
+import { checkTemperature } from '../../util/checks.js';
 
 export interface NtXentOptions {
   /** τ > 0 (default 0.5, SimCLR's CIFAR-10 value). */

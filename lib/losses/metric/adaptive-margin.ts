@@ -6,6 +6,9 @@
  *
  * and the fixed AdaCos scale — Zhang et al. 2019 (deck 000, "Scaling"): s ≈ √2 · log(C − 1), C classes.
  * Pass the margins to `cosFaceLoss` / `arcFaceLoss` as `margin` (one per class).
+ *
+ *   const margins = adaptiveMargins(classCounts); // one margin per class, larger for rare classes
+ *   const loss = cosFaceLoss(cosines, labels, { margin: margins, scale: adaCosScale(margins.length) });
  */
 import { check } from '../../util/errors.js';
 

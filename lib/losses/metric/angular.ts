@@ -7,10 +7,14 @@
  *   L = (1/N) Σ_n −log softmax(t_n)_{y_n},   t_{n,c} = s·target(cos α_{n,c}) if c = y_n,  s·cos α_{n,c} otherwise
  *
  * Margins are one number or one per class (adaptive margins, adaptive-margin.ts).
+ *
+ *   const loss = marginSoftmaxLoss(cosines, labels, { margin: 0.35, scale: 30 }); // cosines [N, C] of a cosine head
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../../util/errors.js';
-import { checkMargin, checkPositive, isTensor, labelTensor, type Labels } from './common.js';
+import { isTensor, labelTensor, type Labels } from './common.js';
+import { checkMargin, checkPositive } from '../../util/checks.js';
 
 /** A margin for every class, or one per class (index = class). */
 export type Margin = number | ArrayLike<number>;

@@ -9,6 +9,9 @@
  * computed without arccos as cos(α + m) = cos α cos m − sin α sin m, sin α = sqrt(1 − cos² α). When α + m > π the
  * target logit would grow again with α (cos is not monotonic beyond π); as in the reference implementation
  * (insightface), for cos α ≤ cos(π − m) the target becomes cos α − m·sin m instead.
+ *
+ *   const loss = arcFaceLoss(cosines, labels, { margin: 0.5, scale: 30 }); // cosines [N, C], labels [N]
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Labels } from './common.js';

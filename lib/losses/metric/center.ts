@@ -10,12 +10,16 @@
  *   Δc_j = Σ_n δ(y_n = j)(c_j − f_n) / (1 + Σ_n δ(y_n = j)),    c_j ← c_j − α Δc_j
  *
  * We average the centre term over the batch: (λ/2)(1/N) Σ_n ‖f_n − c_{y_n}‖² (the deck's sum divided by N).
+ *
+ *   const centers = makeCenters({ numClasses: 10, dim: 64 });
+ *   const loss = centerLoss(features, labels, centers, { lambda: 0.1, logits }); // then updateCenters(centers, features, labels)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../../util/errors.js';
 import { initSeed, Rng } from '../../util/rng.js';
 import { stateVariable } from '../../ops/state.js';
-import { checkEmbeddings, isTensor, labelTensor, type Labels } from './common.js';
+import { isTensor, labelTensor, type Labels } from './common.js';
+import { checkEmbeddings } from '../../util/checks.js';
 
 export interface CenterLossOptions {
   /** λ, the weight of the centre term (default 0.1). */
@@ -44,7 +48,7 @@ function checkCenters(where: string, features: tf.Tensor2D, centers: tf.Tensor):
  */
 export function centerLoss(features: tf.Tensor2D, labels: Labels, centers: tf.Tensor2D | tf.Variable, options: CenterLossOptions = {}): tf.Scalar {
   const where = 'centerLoss';
-  checkEmbeddings(where, 'features', features);
+  checkEmbeddings(where, 'features', features, 1, { float32: true });
   checkCenters(where, features, centers);
   const { lambda = 0.1, logits } = options;
   check(typeof lambda === 'number' && Number.isFinite(lambda) && lambda >= 0, where, 'lambda', 'a finite number >= 0', lambda);
@@ -64,7 +68,7 @@ export function centerLoss(features: tf.Tensor2D, labels: Labels, centers: tf.Te
 /** Move the centres by Wen et al.'s rule (see above) with rate α (default 0.5), in place. */
 export function updateCenters(centers: tf.Variable, features: tf.Tensor2D, labels: Labels, alpha = 0.5): void {
   const where = 'updateCenters';
-  checkEmbeddings(where, 'features', features);
+  checkEmbeddings(where, 'features', features, 1, { float32: true });
   checkCenters(where, features, centers);
   check(typeof alpha === 'number' && alpha >= 0 && alpha <= 1, where, 'alpha', 'a number in [0, 1] (the centre update rate)', alpha);
   const numClasses = centers.shape[0]!;

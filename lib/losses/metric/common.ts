@@ -1,6 +1,6 @@
 /**
  * Shared helpers of the metric-learning losses (deck 000, "Metric learning"): argument checks, labels that may come
- * as a tensor or as a JS array, row-wise distances and the same/different-label masks of a batch.
+ * as a tensor or as a JS array, and the same/different-label masks of a batch (distances and reductions: lib/ops).
  *
  * Labels: every loss accepts `tf.Tensor1D` (int32) or a JS array (`Int32Array`, `number[]`). A JS array is checked
  * in full (integers, range [0, numClasses) where the loss knows C, a batch that has positives and negatives). A
@@ -9,38 +9,14 @@
  * would add a sync per step. `metricLearner`'s step and `train` pass JS labels, so they are always checked in full.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type DistanceName, l2Normalize, pairwiseDistance } from '../../ops/distances.js';
+import { type DistanceName, pairwiseDistance } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
 import { hostLabels } from '../../util/labels.js';
 
 export type Labels = tf.Tensor1D | Int32Array | ArrayLike<number>;
 
-export const DISTANCES: readonly DistanceName[] = ['euclidean', 'squared', 'cosine'];
-
 export function isTensor(x: unknown): x is tf.Tensor {
   return x instanceof tf.Tensor;
-}
-
-/** Check a [N, D] float embedding matrix (N >= minRows). */
-export function checkEmbeddings(where: string, arg: string, e: unknown, minRows = 1): asserts e is tf.Tensor2D {
-  check(isTensor(e) && e.rank === 2 && e.dtype === 'float32', where, arg, 'a float32 tensor [N, D] of embeddings', e, 'pass the encoder output, one row per example');
-  check(e.shape[0] >= minRows, where, arg, `at least ${minRows} rows`, e);
-}
-
-/** Check a distance name. */
-export function checkDistance(where: string, distance: unknown): asserts distance is DistanceName {
-  check(typeof distance === 'string' && (DISTANCES as readonly string[]).includes(distance), where, 'distance', "'euclidean', 'squared' or 'cosine'", distance);
-}
-
-/** Check a margin: a finite number >= 0. */
-export function checkMargin(where: string, margin: unknown, arg = 'margin'): asserts margin is number {
-  check(typeof margin === 'number' && Number.isFinite(margin) && margin >= 0, where, arg, 'a finite number >= 0', margin,
-    'a negative margin rewards violating the ordering it is meant to enforce; use e.g. 0.2');
-}
-
-/** Check a positive finite number (scale, temperature...). */
-export function checkPositive(where: string, value: unknown, arg: string, hint?: string): asserts value is number {
-  check(typeof value === 'number' && Number.isFinite(value) && value > 0, where, arg, 'a finite number > 0', value, hint);
 }
 
 /**
@@ -98,17 +74,6 @@ export function checkPairsPossible(where: string, values: Int32Array | undefined
     'sample M >= 2 examples per class, e.g. classBalancedBatches(labels, { classesPerBatch: 8, perClass: 4 })');
 }
 
-/** d(a_i, b_i) row by row: [N, D] x [N, D] -> [N] ('euclidean' as in lib/ops: sqrt(d² + eps) − sqrt(eps)). */
-export function rowDistance(a: tf.Tensor2D, b: tf.Tensor2D, distance: DistanceName, eps = 1e-12): tf.Tensor1D {
-  return tf.tidy(() => {
-    if (distance === 'cosine') {
-      return tf.sub(1, tf.sum(tf.mul(l2Normalize(a), l2Normalize(b)), 1)) as tf.Tensor1D;
-    }
-    const sq = tf.sum(tf.square(tf.sub(a, b)), 1);
-    return (distance === 'squared' ? sq : tf.sub(tf.sqrt(tf.add(sq, eps)), Math.sqrt(eps))) as tf.Tensor1D;
-  });
-}
-
 /**
  * Same-label and different-label masks of a batch, float 0/1 [N, N]: `pos` has ones where y_i = y_j and i != j,
  * `neg` where y_i != y_j.
@@ -143,7 +108,3 @@ export function positive(x: tf.Tensor): tf.Tensor {
   return tf.step(x);
 }
 
-/** sum(x) / max(count, 1): a mean over selected entries that is 0 (not NaN) when nothing is selected. */
-export function safeMean(sum: tf.Tensor, count: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => tf.div(sum, tf.maximum(count, 1)) as tf.Scalar);
-}

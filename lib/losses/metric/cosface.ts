@@ -6,6 +6,9 @@
  * α_{n,c} the angle between the normalised embedding ẑ_n and the normalised class weight ŵ_c (head: normalise +
  * dense without bias with normalised weights), s the scale, m the margin subtracted from the target cosine.
  * Mean over the batch. Per-class margins (adaptive margins, m_c = a·N_c^(−λ) + b) are accepted.
+ *
+ *   const loss = cosFaceLoss(cosines, labels, { margin: 0.35, scale: 30 }); // cosines [N, C], labels [N]
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Labels } from './common.js';

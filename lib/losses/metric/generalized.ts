@@ -34,11 +34,16 @@
  *     −E[f(x)ᵀf(x⁺) − f(x)ᵀf(x⁻)] summed over the negatives (scale and offset of a linear φ, ψ only rescale it).
  * The generic form composes φ and ψ literally (no log-sum-exp stabilisation): use it to study the family, and the
  * direct implementations to train.
+ *
+ *   const d = pairedDistances(anchors, positives); // an N-pair batch
+ *   const loss = generalizedContrastiveLoss(d, contrastiveInstance('triplet', { epsilon: 0.2 })); tf.dispose([d.pos, d.neg, d.mask]);
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { pairwiseSquaredDistances } from '../../ops/distances.js';
+import type { Reduction } from '../../ops/reductions.js';
 import { check } from '../../util/errors.js';
-import { checkEmbeddings, checkPairsPossible, checkPositive, isTensor, labelValues } from './common.js';
+import { checkPairsPossible, isTensor, labelValues } from './common.js';
+import { checkEmbeddings, checkPositive } from '../../util/checks.js';
 
 /** Anchor-positive and anchor-negative squared distances, one row per anchor (caller disposes all three). */
 export interface ContrastiveDistances {
@@ -117,7 +122,7 @@ export function contrastiveInstance(name: ContrastiveInstanceName, options: Cont
  * L_{φ,ψ} on precomputed squared distances (see above): (1/P) Σ_i φ(Σ_j mask_ij ψ(d_i² − d_ij²)) with
  * `reduction: 'mean'` (default), or the deck's sum. Every row needs a negative. Returns a scalar (caller disposes).
  */
-export function generalizedContrastiveLoss(d: ContrastiveDistances, phiPsi: PhiPsi, { reduction = 'mean' }: { reduction?: 'mean' | 'sum' } = {}): tf.Scalar {
+export function generalizedContrastiveLoss(d: ContrastiveDistances, phiPsi: PhiPsi, { reduction = 'mean' }: { reduction?: Extract<Reduction, 'mean' | 'sum'> } = {}): tf.Scalar {
   const where = 'generalizedContrastiveLoss';
   check(d !== null && typeof d === 'object' && isTensor(d.pos) && d.pos.rank === 1, where, 'd.pos', 'a tensor [P] of anchor-positive squared distances', d?.pos);
   const p = d.pos.shape[0];
@@ -141,8 +146,8 @@ export function generalizedContrastiveLoss(d: ContrastiveDistances, phiPsi: PhiP
  */
 export function pairedDistances(anchors: tf.Tensor2D, positives: tf.Tensor2D): ContrastiveDistances {
   const where = 'pairedDistances';
-  checkEmbeddings(where, 'anchors', anchors, 2);
-  checkEmbeddings(where, 'positives', positives, 2);
+  checkEmbeddings(where, 'anchors', anchors, 2, { float32: true });
+  checkEmbeddings(where, 'positives', positives, 2, { float32: true });
   check(positives.shape[0] === anchors.shape[0] && positives.shape[1] === anchors.shape[1], where, 'positives', `a tensor of the same shape as anchors [${anchors.shape}]`, positives);
   const n = anchors.shape[0];
   return tf.tidy(() => {
@@ -159,7 +164,7 @@ export function pairedDistances(anchors: tf.Tensor2D, positives: tf.Tensor2D): C
  */
 export function labelledDistances(embeddings: tf.Tensor2D, labels: ArrayLike<number>): ContrastiveDistances {
   const where = 'labelledDistances';
-  checkEmbeddings(where, 'embeddings', embeddings, 2);
+  checkEmbeddings(where, 'embeddings', embeddings, 2, { float32: true });
   check(!isTensor(labels), where, 'labels', 'a JS array of labels (they decide the rows)', labels, 'read a tensor first: await y.data()');
   const n = embeddings.shape[0];
   const y = labelValues(where, labels, n);

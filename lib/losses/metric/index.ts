@@ -1,6 +1,7 @@
 /** Metric-learning losses (deck 000 "Loss functions for metric learning", deck 003, deck 004), one file per loss. */
 export type { Labels } from './common.js';
 export { pairLoss, batchPairLoss, type PairLossOptions } from './pair.js';
+export { onTriplets, onPairs, pairsFromTriplets, type Pairs } from './from-indices.js';
 export { tripletLoss, tripletLossFromIndices, type TripletLossOptions, type Triplets } from './triplet.js';
 export { mineTriplets, countTripletKinds, tripletKind, TRIPLET_STRATEGIES, type TripletKind, type TripletStrategy, type MineOptions } from './mining.js';
 export { onlineTripletLoss, type OnlineTripletOptions, type OnlineTripletStrategy } from './online-triplet.js';
@@ -18,4 +19,4 @@ export {
   generalizedContrastiveLoss, contrastiveInstance, pairedDistances, labelledDistances, CONTRASTIVE_INSTANCES,
   type ContrastiveDistances, type PhiPsi, type ContrastiveInstanceName, type ContrastiveInstanceOptions,
 } from './generalized.js';
-export { metricLearner, METRIC_LOSSES, type MetricLearner, type MetricLearnerOptions, type MetricLossName, type MetricTrainOptions } from './learner.js';
+export { metricLosses, METRIC_LOSSES, type MetricBatch, type MetricLoss, type MetricLossName, type MetricLossOptions } from './registry.js';

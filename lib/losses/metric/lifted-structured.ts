@@ -8,10 +8,14 @@
  * (P the unordered positive pairs, N_i the examples of another class than i, α the margin, D the Euclidean
  * distance in the paper). `symmetric: false` keeps only the anchor's negatives, J_ij = log Σ_{k∈N_i} e^{α − D_ik}
  * + D_ij over ordered pairs — the table's instance L_{[log x]_+², e^{x+ε}} with D = squared distance and α = ε.
+ *
+ *   const loss = liftedStructuredLoss(embeddings, labels, { margin: 1 }); // a K×M batch [N, D], labels [N]
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type DistanceName } from '../../ops/distances.js';
-import { checkDistance, checkEmbeddings, checkMargin, labelledBatch, type Labels } from './common.js';
+import { checkDistance, type DistanceName } from '../../ops/distances.js';
+import { labelledBatch, type Labels } from './common.js';
+import { checkEmbeddings, checkMargin } from '../../util/checks.js';
 
 export interface LiftedStructuredOptions {
   /** α (default 1). */
@@ -24,7 +28,7 @@ export interface LiftedStructuredOptions {
 
 export function liftedStructuredLoss(embeddings: tf.Tensor2D, labels: Labels, options: LiftedStructuredOptions = {}): tf.Scalar {
   const where = 'liftedStructuredLoss';
-  checkEmbeddings(where, 'embeddings', embeddings, 2);
+  checkEmbeddings(where, 'embeddings', embeddings, 2, { float32: true });
   const { margin = 1, distance = 'euclidean', symmetric = true } = options;
   checkMargin(where, margin);
   checkDistance(where, distance);

@@ -9,16 +9,19 @@
  *   marginal 'pooled' (default, MINE's estimator):  log( (1/(N(N−1))) Σ_{i≠j} e^{T_ij} )
  *   marginal 'perAnchor':                           (1/N) Σ_i log( (1/(N−1)) Σ_{j≠i} e^{T_ij} )
  * The table's instance is the per-anchor form: L_{log, exp} = mineLoss(perAnchor) + log(N − 1).
+ *
+ *   const loss = mineLoss(anchors, positives); // −(MINE lower bound on I(a; p)), rows paired [N, D]
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { pairwiseSquaredDistances } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
-import { checkEmbeddings } from './common.js';
+import { checkEmbeddings } from '../../util/checks.js';
 
 export function mineLoss(anchors: tf.Tensor2D, positives: tf.Tensor2D, { marginal = 'pooled' }: { marginal?: 'pooled' | 'perAnchor' } = {}): tf.Scalar {
   const where = 'mineLoss';
-  checkEmbeddings(where, 'anchors', anchors, 2);
-  checkEmbeddings(where, 'positives', positives, 2);
+  checkEmbeddings(where, 'anchors', anchors, 2, { float32: true });
+  checkEmbeddings(where, 'positives', positives, 2, { float32: true });
   check(positives.shape[0] === anchors.shape[0] && positives.shape[1] === anchors.shape[1], where, 'positives', `a tensor of the same shape as anchors [${anchors.shape}]`, positives);
   check(marginal === 'pooled' || marginal === 'perAnchor', where, 'marginal', "'pooled' or 'perAnchor'", marginal);
   const n = anchors.shape[0];

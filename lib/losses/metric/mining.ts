@@ -14,12 +14,16 @@
  *
  * `mineTriplets` reads the distances back (async) and returns index triplets for `tripletLossFromIndices`;
  * `onlineTripletLoss` (online-triplet.ts) computes the same selection with masks inside the graph.
+ *
+ *   const triplets = await mineTriplets(embeddings, labels, { strategy: 'semihard', margin: 0.2 });
+ *   const loss = tripletLossFromIndices(embeddings, triplets, { margin: 0.2 });
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { pairwiseDistance } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
-import { checkEmbeddings, checkPairsPossible, isTensor, labelValues, type Labels } from './common.js';
+import { checkPairsPossible, isTensor, labelValues, type Labels } from './common.js';
 import { resolveTripletOptions, type TripletLossOptions, type Triplets } from './triplet.js';
+import { checkEmbeddings } from '../../util/checks.js';
 
 export type TripletKind = 'easy' | 'semihard' | 'hard';
 export type TripletStrategy = 'all' | TripletKind | 'nonEasy' | 'batchHard';
@@ -42,7 +46,7 @@ export function checkStrategy(where: string, strategy: unknown, allowed: readonl
 }
 
 async function readBatch(where: string, embeddings: tf.Tensor2D, labels: Labels, options: TripletLossOptions) {
-  checkEmbeddings(where, 'embeddings', embeddings, 2);
+  checkEmbeddings(where, 'embeddings', embeddings, 2, { float32: true });
   const n = embeddings.shape[0];
   const { margin, distance } = resolveTripletOptions(where, options);
   let raw: ArrayLike<number> = labels as ArrayLike<number>;

@@ -6,15 +6,18 @@
  *
  * computed as the cross-entropy of the similarity logits S = A Pᵀ with target i in row i (numerically stable).
  * Sohn regularises the embedding norms (l2Reg, default 0 here).
+ *
+ *   const loss = nPairLoss(anchors, positives); // row i of positives is anchor i's positive, the others its negatives
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../../util/errors.js';
-import { checkEmbeddings } from './common.js';
+import { checkEmbeddings } from '../../util/checks.js';
 
 export function nPairLoss(anchors: tf.Tensor2D, positives: tf.Tensor2D, { l2Reg = 0 }: { l2Reg?: number } = {}): tf.Scalar {
   const where = 'nPairLoss';
-  checkEmbeddings(where, 'anchors', anchors, 2);
-  checkEmbeddings(where, 'positives', positives, 2);
+  checkEmbeddings(where, 'anchors', anchors, 2, { float32: true });
+  checkEmbeddings(where, 'positives', positives, 2, { float32: true });
   check(positives.shape[0] === anchors.shape[0] && positives.shape[1] === anchors.shape[1], where, 'positives', `a tensor of the same shape as anchors [${anchors.shape}]`, positives);
   check(typeof l2Reg === 'number' && Number.isFinite(l2Reg) && l2Reg >= 0, where, 'l2Reg', 'a finite number >= 0', l2Reg);
   const n = anchors.shape[0];

@@ -8,33 +8,45 @@
  *
  *   L_BH = (1/N) Σ_a max{0, max_{p: y_p = y_a} d_ap − min_{n: y_n ≠ y_a} d_an + m}
  *
- * `average: 'nonzero'` divides by the number of selected triplets with a positive loss instead (Hermans et al.'s
+ * `reduction: 'nonzero'` (older name `average: 'nonzero'`) divides by the number of selected triplets with a positive loss instead (Hermans et al.'s
  * "batch all" averages over the non-zero terms, so that the many easy triplets do not dilute the gradient).
  * The selection masks use tf.step, which has a zero gradient: only the distances are differentiated.
+ *
+ *   const loss = onlineTripletLoss(embeddings, labels, { strategy: 'batchHard', margin: 0.2 }); // K×M batch
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { stopGradient } from '../../ops/gradients.js';
 import { check } from '../../util/errors.js';
-import { checkEmbeddings, labelledBatch, type Labels, positive, safeMean } from './common.js';
+import { labelledBatch, type Labels, positive } from './common.js';
 import { checkStrategy, type TripletStrategy } from './mining.js';
 import { resolveTripletOptions, type TripletLossOptions } from './triplet.js';
+import { checkEmbeddings } from '../../util/checks.js';
+import { checkReduction, safeMean } from '../../ops/reductions.js';
 
 export type OnlineTripletStrategy = Exclude<TripletStrategy, 'easy'>;
 
 export interface OnlineTripletOptions extends TripletLossOptions {
   /** Default 'batchHard'. */
   strategy?: OnlineTripletStrategy;
-  /** 'selected' (default): mean over the selected triplets; 'nonzero': mean over those with a positive loss. */
+  /** 'mean' (default): mean over the selected triplets; 'nonzero': mean over those with a positive loss (lib/ops/reductions.ts). */
+  reduction?: 'mean' | 'nonzero';
+  /** The older name of `reduction`: 'selected' (= 'mean') or 'nonzero', still accepted. */
   average?: 'selected' | 'nonzero';
 }
 
 /** Mined triplet loss on a labelled batch embeddings [N, D], labels [N]. Returns a scalar (caller disposes). */
 export function onlineTripletLoss(embeddings: tf.Tensor2D, labels: Labels, options: OnlineTripletOptions = {}): tf.Scalar {
   const where = 'onlineTripletLoss';
-  checkEmbeddings(where, 'embeddings', embeddings, 2);
-  const { strategy = 'batchHard', average = 'selected' } = options;
+  checkEmbeddings(where, 'embeddings', embeddings, 2, { float32: true });
+  const { strategy = 'batchHard' } = options;
   checkStrategy(where, strategy, ['all', 'semihard', 'hard', 'nonEasy', 'batchHard']);
-  check(average === 'selected' || average === 'nonzero', where, 'average', "'selected' or 'nonzero'", average);
+  if (options.average !== undefined) check(options.average === 'selected' || options.average === 'nonzero', where, 'average', "'selected' or 'nonzero'", options.average);
+  const reduction = options.reduction ?? (options.average === 'nonzero' ? 'nonzero' : 'mean');
+  checkReduction(where, reduction, ['mean', 'nonzero'] as const);
+  if (options.reduction !== undefined && options.average !== undefined)
+    check((options.average === 'nonzero') === (reduction === 'nonzero'), where, 'average', `the same choice as reduction: '${reduction}' (average is its older name)`, options.average, 'pass only reduction');
+  const average = reduction === 'nonzero' ? 'nonzero' : 'selected';
   const { margin, distance } = resolveTripletOptions(where, options);
   return tf.tidy(() => {
     const { pos, neg, d } = labelledBatch(where, embeddings, labels, distance);

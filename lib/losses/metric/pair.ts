@@ -8,14 +8,19 @@
  * pairs farther apart than m cost nothing. Deck 003 ("Contrastive Loss") writes the negative term on squared
  * distances, 1[y_i≠y_j] · max(0, m − ‖f(x_i) − f(x_j)‖²): `form: 'squared'`.
  *
- * We return the mean over pairs instead of the sum (a learning-rate scale), or with `balance: true` the mean over
+ * We return the mean over pairs instead of the sum (a learning-rate scale), or with `reduction: 'balanced'` the mean over
  * positive pairs plus the mean over negative pairs (as pytorch-metric-learning's ContrastiveLoss does; a K×M batch
  * has far more negative pairs than positive ones).
+ *
+ *   const loss = batchPairLoss(embeddings, labels, { margin: 1, reduction: 'balanced' }); // every pair of the batch
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { type DistanceName } from '../../ops/distances.js';
+import { checkDistance, type DistanceName, rowDistance } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
-import { checkDistance, checkEmbeddings, checkMargin, isTensor, labelledBatch, type Labels, rowDistance, safeMean } from './common.js';
+import { isTensor, labelledBatch, type Labels } from './common.js';
+import { checkEmbeddings, checkMargin } from '../../util/checks.js';
+import { checkReduction, safeMean } from '../../ops/reductions.js';
 
 export interface PairLossOptions {
   /** m: the distance negative pairs are pushed beyond (default 1; unit-norm embeddings are at most 2 apart). */
@@ -24,16 +29,22 @@ export interface PairLossOptions {
   distance?: DistanceName;
   /** 'hadsell' (deck 000, default): y d² + (1−y) max(0, m − d)²; 'squared' (deck 003): y d² + (1−y) max(0, m − d²). */
   form?: 'hadsell' | 'squared';
-  /** Mean over positive pairs + mean over negative pairs (default false: one mean over all pairs). */
+  /** 'mean' (default): one mean over all pairs; 'balanced': mean over positive pairs + mean over negative pairs (lib/ops/reductions.ts). */
+  reduction?: 'mean' | 'balanced';
+  /** The older name of `reduction: 'balanced'` (true) / 'mean' (false), still accepted. */
   balance?: boolean;
 }
 
 function resolve(where: string, o: PairLossOptions) {
-  const { margin = 1, distance = 'euclidean', form = 'hadsell', balance = false } = o;
+  const { margin = 1, distance = 'euclidean', form = 'hadsell' } = o;
   checkMargin(where, margin);
   checkDistance(where, distance);
   check(form === 'hadsell' || form === 'squared', where, 'form', "'hadsell' or 'squared'", form);
-  return { margin, distance, form, balance };
+  const reduction = o.reduction ?? (o.balance ? 'balanced' : 'mean');
+  checkReduction(where, reduction, ['mean', 'balanced'] as const);
+  if (o.reduction !== undefined && o.balance !== undefined)
+    check((o.balance === true) === (reduction === 'balanced'), where, 'balance', `the same choice as reduction: '${reduction}' (balance is its older name)`, o.balance, 'pass only reduction');
+  return { margin, distance, form, balance: reduction === 'balanced' };
 }
 
 /** Per-pair terms: positive y d², negative hinge (see the formula above). */
@@ -49,8 +60,8 @@ function terms(d: tf.Tensor, margin: number, form: 'hadsell' | 'squared'): { pos
  */
 export function pairLoss(a: tf.Tensor2D, b: tf.Tensor2D, same: tf.Tensor1D | ArrayLike<number>, options: PairLossOptions = {}): tf.Scalar {
   const where = 'pairLoss';
-  checkEmbeddings(where, 'a', a);
-  checkEmbeddings(where, 'b', b);
+  checkEmbeddings(where, 'a', a, 1, { float32: true });
+  checkEmbeddings(where, 'b', b, 1, { float32: true });
   check(b.shape[0] === a.shape[0] && b.shape[1] === a.shape[1], where, 'b', `a tensor of the same shape as a [${a.shape}]`, b);
   const { margin, distance, form, balance } = resolve(where, options);
   const n = a.shape[0];
@@ -76,7 +87,7 @@ export function pairLoss(a: tf.Tensor2D, b: tf.Tensor2D, same: tf.Tensor1D | Arr
  */
 export function batchPairLoss(embeddings: tf.Tensor2D, labels: Labels, options: PairLossOptions = {}): tf.Scalar {
   const where = 'batchPairLoss';
-  checkEmbeddings(where, 'embeddings', embeddings, 2);
+  checkEmbeddings(where, 'embeddings', embeddings, 2, { float32: true });
   const { margin, distance, form, balance } = resolve(where, options);
   const n = embeddings.shape[0];
   return tf.tidy(() => {

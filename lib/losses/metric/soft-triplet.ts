@@ -6,11 +6,14 @@
  *
  * τ → 0 recovers the hinge max{0, d_ap − d_an + m}; Hermans et al. use τ = 1, m = 0. The table's instance
  * L_{τ log(1+x), e^{x/τ+ε}} equals this with m = τε when each anchor has one negative (squared distances).
+ *
+ *   const loss = softMarginTripletLoss(anchor, positive, negative); // [T, D] each
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DistanceName } from '../../ops/distances.js';
+import { checkDistance, type DistanceName, rowDistance } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
-import { checkDistance, checkEmbeddings, checkMargin, checkPositive, rowDistance } from './common.js';
+import { checkEmbeddings, checkMargin, checkPositive } from '../../util/checks.js';
 
 export interface SoftTripletOptions {
   /** τ (default 1). */
@@ -24,9 +27,9 @@ export interface SoftTripletOptions {
 export function softMarginTripletLoss(anchor: tf.Tensor2D, positive: tf.Tensor2D, negative: tf.Tensor2D, options: SoftTripletOptions = {}): tf.Scalar {
   const where = 'softMarginTripletLoss';
   const { temperature = 1, margin = 0, distance = 'squared' } = options;
-  checkEmbeddings(where, 'anchor', anchor);
+  checkEmbeddings(where, 'anchor', anchor, 1, { float32: true });
   for (const [arg, t] of [['positive', positive], ['negative', negative]] as const) {
-    checkEmbeddings(where, arg, t);
+    checkEmbeddings(where, arg, t, 1, { float32: true });
     check(t.shape[0] === anchor.shape[0] && t.shape[1] === anchor.shape[1], where, arg, `a tensor of the same shape as anchor [${anchor.shape}]`, t);
   }
   checkPositive(where, temperature, 'temperature');

@@ -7,6 +7,9 @@
  * and ArcFace is applied to cos α̃ (arcface.ts). Noisy or multi-modal classes can spread over several centres.
  * Layout of the head output: [N, C·k], class-major (column c·k + j is sub-centre j of class c), which is what
  * `cosineHead({ numClasses: C, subCenters: k })` (lib/models/siamese.ts) produces.
+ *
+ *   const loss = subCenterArcFaceLoss(cosines, labels, { subCenters: 3, margin: 0.5 }); // cosines [N, C·3]
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../../util/errors.js';

@@ -7,11 +7,15 @@
  * than the anchor-negative distance by the margin m. With `distance: 'squared'` (the default) d² is the squared
  * Euclidean distance as in the formula; 'euclidean' and 'cosine' put that distance in place of d².
  * We return the mean over triplets (a learning-rate scale away from the sum).
+ *
+ *   const loss = tripletLoss(anchor, positive, negative, { margin: 0.2 }); // [T, D] each, squared distances
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DistanceName } from '../../ops/distances.js';
+import { checkDistance, type DistanceName, rowDistance } from '../../ops/distances.js';
 import { check } from '../../util/errors.js';
-import { checkDistance, checkEmbeddings, checkMargin, rowDistance } from './common.js';
+import { checkEmbeddings, checkMargin } from '../../util/checks.js';
+import { checkIndices, onTriplets, type Triplets } from './from-indices.js';
 
 export interface TripletLossOptions {
   /** m (default 0.2, FaceNet's value for squared distances between unit-norm embeddings). */
@@ -20,12 +24,7 @@ export interface TripletLossOptions {
   distance?: DistanceName;
 }
 
-/** Index triplets into a batch (what the miners return). */
-export interface Triplets {
-  anchor: Int32Array;
-  positive: Int32Array;
-  negative: Int32Array;
-}
+export type { Triplets } from './from-indices.js';
 
 export function resolveTripletOptions(where: string, o: TripletLossOptions): Required<TripletLossOptions> {
   const { margin = 0.2, distance = 'squared' } = o;
@@ -37,9 +36,9 @@ export function resolveTripletOptions(where: string, o: TripletLossOptions): Req
 /** Triplet loss on explicit rows: anchor, positive, negative are [T, D]. Returns a scalar (caller disposes). */
 export function tripletLoss(anchor: tf.Tensor2D, positive: tf.Tensor2D, negative: tf.Tensor2D, options: TripletLossOptions = {}): tf.Scalar {
   const where = 'tripletLoss';
-  checkEmbeddings(where, 'anchor', anchor);
+  checkEmbeddings(where, 'anchor', anchor, 1, { float32: true });
   for (const [arg, t] of [['positive', positive], ['negative', negative]] as const) {
-    checkEmbeddings(where, arg, t);
+    checkEmbeddings(where, arg, t, 1, { float32: true });
     check(t.shape[0] === anchor.shape[0] && t.shape[1] === anchor.shape[1], where, arg, `a tensor of the same shape as anchor [${anchor.shape}]`, t);
   }
   const { margin, distance } = resolveTripletOptions(where, options);
@@ -53,19 +52,9 @@ export function tripletLoss(anchor: tf.Tensor2D, positive: tf.Tensor2D, negative
 /** Triplet loss on index triplets into a batch of embeddings [N, D] (e.g. from `mineTriplets`). 0 for no triplets. */
 export function tripletLossFromIndices(embeddings: tf.Tensor2D, triplets: Triplets, options: TripletLossOptions = {}): tf.Scalar {
   const where = 'tripletLossFromIndices';
-  checkEmbeddings(where, 'embeddings', embeddings);
-  const n = embeddings.shape[0];
-  check(triplets !== null && typeof triplets === 'object' && triplets.anchor?.length === triplets.positive?.length && triplets.anchor?.length === triplets.negative?.length,
-    where, 'triplets', '{ anchor, positive, negative } index arrays of equal length', triplets);
-  for (const key of ['anchor', 'positive', 'negative'] as const) {
-    const idx = triplets[key];
-    for (let t = 0; t < idx.length; t++) check(Number.isInteger(idx[t]) && idx[t]! >= 0 && idx[t]! < n, where, `triplets.${key}`, `indices in [0, ${n})`, `${idx[t]} at position ${t}`);
-  }
+  checkEmbeddings(where, 'embeddings', embeddings, 1, { float32: true });
+  checkIndices(where, 'triplets', triplets, ['anchor', 'positive', 'negative'], embeddings.shape[0]);
   resolveTripletOptions(where, options);
-  // No triplets: 0, still connected to the embeddings so an optimizer step sees (zero) gradients.
-  if (triplets.anchor.length === 0) return tf.tidy(() => tf.mul(tf.sum(embeddings), 0) as tf.Scalar);
-  return tf.tidy(() => {
-    const g = (idx: Int32Array) => tf.gather(embeddings, tf.tensor1d(idx, 'int32')) as tf.Tensor2D;
-    return tripletLoss(g(triplets.anchor), g(triplets.positive), g(triplets.negative), options);
-  });
+  // No triplets: 0, still connected to the embeddings so an optimizer step sees (zero) gradients (see from-indices.ts).
+  return onTriplets(tripletLoss, where)(embeddings, triplets, options);
 }

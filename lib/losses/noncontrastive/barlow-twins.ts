@@ -10,10 +10,13 @@
  * The invariance term makes each unit invariant to the distortions; the redundancy term decorrelates the units.
  * std is the unbiased sample std with ε = 1e-5 added (the reference pseudocode's `z.std(0)`). λ defaults to
  * 5e-3 (the paper's 0.0051 for D = 8192; small embeddings tolerate up to ~1/D).
+ *
+ *   const loss = barlowTwinsLoss(z1, z2, { lambda: 5e-3 }); // the projections of two views [N, D]
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { offDiagonalMask } from '../../ops/matrix.js';
-import { checkEmbeddings, checkSameShape, checkWeight } from './common.js';
+import { checkEmbeddings, checkSameShape, checkWeight } from '../../util/checks.js';
 
 export interface BarlowTwinsLossOptions {
   /** λ, weight of the redundancy-reduction term (default 5e-3). */
@@ -34,14 +37,14 @@ export function batchStandardize(z: tf.Tensor2D, eps = 1e-5): tf.Tensor2D {
 
 /** C = ẑ^Aᵀ ẑ^B / N: the D × D cross-correlation of the batch-standardised views. */
 export function crossCorrelation(z1: tf.Tensor2D, z2: tf.Tensor2D, eps = 1e-5): tf.Tensor2D {
-  checkEmbeddings('crossCorrelation', 'z1', z1, 2);
+  checkEmbeddings('crossCorrelation', 'z1', z1, 2, { batchStatistic: true });
   checkSameShape('crossCorrelation', 'z2', z1, z2);
   return tf.tidy(() => tf.div(tf.matMul(batchStandardize(z1, eps), batchStandardize(z2, eps), true, false), z1.shape[0]) as tf.Tensor2D);
 }
 
 /** The two terms separately: { invariance: Σ(1 − C_ii)², redundancy: Σ_{i≠j} C_ij² } (scalars, caller disposes). */
 export function barlowTwinsTerms(z1: tf.Tensor2D, z2: tf.Tensor2D, options: BarlowTwinsLossOptions = {}): { invariance: tf.Scalar; redundancy: tf.Scalar } {
-  checkEmbeddings('barlowTwinsLoss', 'z1', z1, 2);
+  checkEmbeddings('barlowTwinsLoss', 'z1', z1, 2, { batchStatistic: true });
   checkSameShape('barlowTwinsLoss', 'z2', z1, z2);
   const { eps = 1e-5 } = options;
   return tf.tidy(() => {

@@ -8,14 +8,17 @@
  * averaged over the batch. The method symmetrises it, L = ℓ(p₁, z'₂) + ℓ(p₂, z'₁), with the target branch outside
  * the gradient (stop-gradient / EMA weights). This function does not stop gradients itself: the caller passes the
  * target through `stopGradient` (or computes it outside the tape).
+ *
+ *   const loss = byolLoss(p1, stopGradient(z2), p2, stopGradient(z1)); // predictions p, target projections z
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { l2Normalize } from '../../ops/distances.js';
-import { checkEmbeddings, checkSameShape } from './common.js';
+import { checkEmbeddings, checkSameShape } from '../../util/checks.js';
 
 /** Normalised MSE 2 − 2 cos(p_i, z_i), averaged over the N rows. Returns a scalar (caller disposes). */
 export function normalizedMse(p: tf.Tensor2D, z: tf.Tensor2D): tf.Scalar {
-  checkEmbeddings('normalizedMse', 'p', p);
+  checkEmbeddings('normalizedMse', 'p', p, 1, { batchStatistic: true });
   checkSameShape('normalizedMse', 'z', p, z);
   return tf.tidy(() => tf.mean(tf.sub(2, tf.mul(2, tf.sum(tf.mul(l2Normalize(p), l2Normalize(z)), 1)))) as tf.Scalar);
 }

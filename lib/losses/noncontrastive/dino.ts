@@ -15,11 +15,14 @@
  * follows C ← m·C + (1 − m)·mean over the batch of the teacher outputs ({@link updatedCenter}).
  * `centering: false` drops the − C (the "sharpening only" ablation; "centering only" is a teacher temperature equal
  * to the student's, chosen by the method: lib/methods/dino.ts `sharpening: false`).
+ *
+ *   const loss = dinoLoss([t1, t2], [s1, s2, ...locals], center, { teacherTemperature: 0.04 });
+ *   const next = updatedCenter(center, [t1, t2], 0.9); // the centre's EMA, after the step
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { stopGradient } from '../../ops/gradients.js';
 import { check } from '../../util/errors.js';
-import { checkEmbeddings } from './common.js';
+import { checkEmbeddings } from '../../util/checks.js';
 
 export interface DinoLossOptions {
   /** τ_s (default 0.1). */
@@ -61,7 +64,7 @@ export function dinoLoss(teacher: tf.Tensor2D[], student: tf.Tensor2D[], center:
   check(typeof teacherTemperature === 'number' && teacherTemperature > 0, where, 'teacherTemperature', 'a positive number τ_t (DINO: 0.04-0.07, below τ_s to sharpen)', teacherTemperature);
   check(Array.isArray(teacher) && teacher.length >= 1, where, 'teacher', 'a non-empty list of teacher outputs [N, K] (one per global view)', teacher);
   check(Array.isArray(student) && student.length >= 2, where, 'student', 'a list of at least 2 student outputs [N, K] (global views first, then local)', student);
-  teacher.forEach((t, i) => checkEmbeddings(where, `teacher[${i}]`, t));
+  teacher.forEach((t, i) => checkEmbeddings(where, `teacher[${i}]`, t, 1, { batchStatistic: true }));
   const [n, k] = teacher[0]!.shape;
   for (const [name, list] of [['teacher', teacher], ['student', student]] as const)
     list.forEach((t, i) => check(t instanceof tf.Tensor && t.rank === 2 && t.shape[0] === n && t.shape[1] === k, where, `${name}[${i}]`, `a tensor [${n}, ${k}] like teacher[0]`, t));

@@ -13,9 +13,12 @@
  * methods do) and the rows standardised (as VICReg's variance term pushes them to be), the two are equal up to a
  * constant. The deck labels M the batch size and N the embedding dimension; the identity holds for any K, and the
  * paper's convention used here has M = dimensions (rows), N = samples (columns).
+ *
+ *   const { contrastive, nonContrastive } = await contrastiveDuality(z); // z [N, D]: the two criteria on one batch
+ *   console.log(contrastive, nonContrastive);
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkEmbeddings } from './common.js';
+import { checkEmbeddings } from '../../util/checks.js';
 
 export interface DualityTerms {
   /** L_c, the squared off-diagonal sample similarities. */
@@ -43,7 +46,7 @@ function gramParts(g: tf.Tensor2D): tf.Tensor1D {
  * sums. Reads the values (async); disposes what it makes.
  */
 export async function contrastiveDuality(z: tf.Tensor2D): Promise<DualityTerms> {
-  checkEmbeddings('contrastiveDuality', 'z', z, 2);
+  checkEmbeddings('contrastiveDuality', 'z', z, 2, { batchStatistic: true });
   const parts = tf.tidy(() => tf.concat([gramParts(tf.matMul(z, z, false, true) as tf.Tensor2D), gramParts(tf.matMul(z, z, true, false) as tf.Tensor2D)]));
   const [contrastive, sampleNorms4, nonContrastive, dimensionNorms4] = Array.from(await parts.data());
   parts.dispose();

@@ -7,3 +7,4 @@ export * from './dino.js';
 export * from './masked-mse.js';
 export * from './duality.js';
 export * from './swav.js';
+export * from './joint-embedding.js';

@@ -6,6 +6,9 @@
  *
  * With `normalizePixels` the target of each patch is its own standardised pixels, (x_i − mean(x_i)) /
  * √(var(x_i) + 1e-6) (unbiased var, the paper's "norm_pix_loss", which improves the representation).
+ *
+ *   const loss = maskedMse(pred, patches, mask, { normalizePixels: true }); // [N, P, D], [N, P, D], mask [N, P]
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../../util/errors.js';

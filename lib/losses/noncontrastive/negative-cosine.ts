@@ -7,15 +7,18 @@
  *
  * each D averaged over the batch; L ∈ [−1, 1], −1 when every prediction points along its target. Without the
  * stop-gradient the two branches can agree trivially (every z the same vector): the collapse of notebook 09.
+ *
+ *   const loss = simsiamLoss(p1, z2, p2, z1); // stop-gradient on z inside (stopGradient: false for the ablation)
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { l2Normalize } from '../../ops/distances.js';
 import { stopGradient as sg } from '../../ops/gradients.js';
-import { checkEmbeddings, checkSameShape } from './common.js';
+import { checkEmbeddings, checkSameShape } from '../../util/checks.js';
 
 /** D(p, z) = −mean_i cos(p_i, z_i). No stop-gradient here (see {@link simsiamLoss}). Returns a scalar. */
 export function negativeCosine(p: tf.Tensor2D, z: tf.Tensor2D): tf.Scalar {
-  checkEmbeddings('negativeCosine', 'p', p);
+  checkEmbeddings('negativeCosine', 'p', p, 1, { batchStatistic: true });
   checkSameShape('negativeCosine', 'z', p, z);
   return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(l2Normalize(p), l2Normalize(z)), 1))) as tf.Scalar);
 }

@@ -16,11 +16,14 @@
  * The codes are targets (no gradient). The equipartition is what prevents collapse: a constant z would give
  * every sample the same scores, but Q must still spread the batch over all prototypes. (Not here: the paper's
  * multi-crop, queue of past embeddings for small batches, and freezing the prototypes in the first epoch.)
+ *
+ *   const loss = swavLoss(scores1, scores2, { epsilon: 0.05, iterations: 3 }); // prototype scores of two views [N, K]
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { stopGradient } from '../../ops/gradients.js';
 import { check } from '../../util/errors.js';
-import { checkEmbeddings, checkSameShape } from './common.js';
+import { checkEmbeddings, checkSameShape } from '../../util/checks.js';
 
 export interface SinkhornOptions {
   /** ε, the entropic regularisation (default 0.05; larger: softer codes). */
@@ -47,7 +50,7 @@ function checkSinkhorn(where: string, { epsilon = 0.05, iterations = 3 }: Sinkho
  */
 export function sinkhornKnopp(scores: tf.Tensor2D, options: SinkhornOptions = {}): tf.Tensor2D {
   const where = 'sinkhornKnopp';
-  checkEmbeddings(where, 'scores', scores, 1);
+  checkEmbeddings(where, 'scores', scores, 1, { batchStatistic: true });
   const { epsilon, iterations } = checkSinkhorn(where, options);
   const [b, k] = scores.shape;
   return tf.tidy(() => {
@@ -71,7 +74,7 @@ export function swavLoss(scores1: tf.Tensor2D, scores2: tf.Tensor2D, options: Sw
   const where = 'swavLoss';
   const { temperature = 0.1 } = options;
   check(typeof temperature === 'number' && Number.isFinite(temperature) && temperature > 0, where, 'temperature', 'a positive number (SwAV: 0.1)', temperature);
-  checkEmbeddings(where, 'scores1', scores1, 1);
+  checkEmbeddings(where, 'scores1', scores1, 1, { batchStatistic: true });
   checkSameShape(where, 'scores2', scores1, scores2);
   checkSinkhorn(where, options);
   return tf.tidy(() => {

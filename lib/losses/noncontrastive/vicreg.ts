@@ -17,11 +17,14 @@
  * The variance hinge keeps every dimension's batch std near γ (no shrinking to a point: collapse); the covariance
  * term decorrelates dimensions (no informational collapse onto a few directions). Var is the unbiased variance.
  * Setting μ = 0 and/or ν = 0 gives the "No Reg" / "Var Reg" columns of the deck's ablation table (notebook 09).
+ *
+ *   const loss = vicregLoss(z1, z2); // λ = μ = 25, ν = 1
+ *   loss.dispose();
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { offDiagonalMask } from '../../ops/matrix.js';
 import { check } from '../../util/errors.js';
-import { checkEmbeddings, checkSameShape, checkWeight } from './common.js';
+import { checkEmbeddings, checkSameShape, checkWeight } from '../../util/checks.js';
 
 export interface VicregLossOptions {
   /** λ, weight of the invariance term (default 25). */
@@ -38,7 +41,7 @@ export interface VicregLossOptions {
 
 /** v(Z) = mean_j max(0, γ − √(Var(z^j) + ε)). Returns a scalar. */
 export function varianceLoss(z: tf.Tensor2D, gamma = 1, eps = 1e-4): tf.Scalar {
-  checkEmbeddings('varianceLoss', 'z', z, 2);
+  checkEmbeddings('varianceLoss', 'z', z, 2, { batchStatistic: true });
   check(typeof gamma === 'number' && gamma > 0, 'varianceLoss', 'gamma', 'a positive number (target std, VICReg uses 1)', gamma);
   check(typeof eps === 'number' && eps > 0, 'varianceLoss', 'eps', 'a positive number (e.g. 1e-4)', eps);
   return tf.tidy(() => {
@@ -51,7 +54,7 @@ export function varianceLoss(z: tf.Tensor2D, gamma = 1, eps = 1e-4): tf.Scalar {
 
 /** The covariance matrix C(Z) = (Z − Z̄)ᵀ(Z − Z̄)/(n − 1), [d, d]. */
 export function covarianceMatrix(z: tf.Tensor2D): tf.Tensor2D {
-  checkEmbeddings('covarianceMatrix', 'z', z, 2);
+  checkEmbeddings('covarianceMatrix', 'z', z, 2, { batchStatistic: true });
   return tf.tidy(() => {
     const c = tf.sub(z, tf.mean(z, 0, true));
     return tf.div(tf.matMul(c, c, true, false), z.shape[0] - 1) as tf.Tensor2D;
@@ -60,7 +63,7 @@ export function covarianceMatrix(z: tf.Tensor2D): tf.Tensor2D {
 
 /** c(Z) = (1/d) Σ_{i≠j} C(Z)²_ij. Returns a scalar. */
 export function covarianceLoss(z: tf.Tensor2D): tf.Scalar {
-  checkEmbeddings('covarianceLoss', 'z', z, 2);
+  checkEmbeddings('covarianceLoss', 'z', z, 2, { batchStatistic: true });
   return tf.tidy(() => {
     const d = z.shape[1];
     return tf.div(tf.sum(tf.mul(tf.square(covarianceMatrix(z)), offDiagonalMask(d))), d) as tf.Scalar;
@@ -69,9 +72,19 @@ export function covarianceLoss(z: tf.Tensor2D): tf.Scalar {
 
 /** s(Z, Z') = (1/(n·d)) Σ_i ‖z_i − z'_i‖², the mean over rows and dimensions of (z − z')² (the official `F.mse_loss`; the deck's (1/n)Σ‖z_i − z'_i‖² divided by d). Returns a scalar. */
 export function invarianceLoss(z1: tf.Tensor2D, z2: tf.Tensor2D): tf.Scalar {
-  checkEmbeddings('invarianceLoss', 'z1', z1);
+  checkEmbeddings('invarianceLoss', 'z1', z1, 1, { batchStatistic: true });
   checkSameShape('invarianceLoss', 'z2', z1, z2);
   return tf.tidy(() => tf.mean(tf.squaredDifference(z1, z2)) as tf.Scalar);
+}
+
+/** μ [v(Z) + v(Z')]/2: VICReg's weighted variance term on the two views (the joint-embedding methods' "Var Reg"). */
+export function vicregVarianceTerm(z1: tf.Tensor2D, z2: tf.Tensor2D, weight: number, gamma = 1, eps = 1e-4): tf.Scalar {
+  return tf.tidy(() => tf.mul(weight / 2, tf.add(varianceLoss(z1, gamma, eps), varianceLoss(z2, gamma, eps))) as tf.Scalar);
+}
+
+/** ν [c(Z) + c(Z')]: VICReg's weighted covariance term on the two views. */
+export function vicregCovarianceTerm(z1: tf.Tensor2D, z2: tf.Tensor2D, weight: number): tf.Scalar {
+  return tf.tidy(() => tf.mul(weight, tf.add(covarianceLoss(z1), covarianceLoss(z2))) as tf.Scalar);
 }
 
 /** The three weighted terms and their sum { loss, invariance, variance, covariance } (scalars, caller disposes). */
@@ -81,12 +94,12 @@ export function vicregTerms(z1: tf.Tensor2D, z2: tf.Tensor2D, options: VicregLos
   checkWeight(where, 'invarianceWeight', invarianceWeight);
   checkWeight(where, 'varianceWeight', varianceWeight);
   checkWeight(where, 'covarianceWeight', covarianceWeight);
-  checkEmbeddings(where, 'z1', z1, 2);
+  checkEmbeddings(where, 'z1', z1, 2, { batchStatistic: true });
   checkSameShape(where, 'z2', z1, z2);
   return tf.tidy(() => {
     const invariance = tf.mul(invarianceWeight, invarianceLoss(z1, z2)) as tf.Scalar;
-    const variance = tf.mul(varianceWeight / 2, tf.add(varianceLoss(z1, gamma, eps), varianceLoss(z2, gamma, eps))) as tf.Scalar;
-    const covariance = tf.mul(covarianceWeight, tf.add(covarianceLoss(z1), covarianceLoss(z2))) as tf.Scalar;
+    const variance = vicregVarianceTerm(z1, z2, varianceWeight, gamma, eps);
+    const covariance = vicregCovarianceTerm(z1, z2, covarianceWeight);
     return { loss: tf.addN([invariance, variance, covariance]) as tf.Scalar, invariance, variance, covariance };
   });
 }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { arcFaceLoss, batchPairLoss, centerLoss, cosFaceLoss, makeCenters, metricLearner, onlineTripletLoss } from '../../../lib/losses/metric/index.js';
+import { arcFaceLoss, batchPairLoss, centerLoss, cosFaceLoss, makeCenters, onlineTripletLoss } from '../../../lib/losses/metric/index.js';
+import { metricLearner } from '../../../lib/methods/metric-learning.js';
 import { checkLabelValues, hostLabels, readLabels } from '../../../lib/util/labels.js';
 import { useBackend } from '../../helpers.js';
 

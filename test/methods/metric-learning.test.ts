@@ -1,8 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { METRIC_LOSSES, metricLearner } from '../../../lib/losses/metric/index.js';
-import { Rng } from '../../../lib/util/rng.js';
-import { useBackend } from '../../helpers.js';
+import { METRIC_LOSSES } from '../../lib/losses/metric/index.js';
+import { metricLearner } from '../../lib/methods/metric-learning.js';
+import { Rng } from '../../lib/util/rng.js';
+import { useBackend } from '../helpers.js';
+import { classBalancedSampler } from '../../lib/train/samplers.js';
+import { fit } from '../../lib/train/fit.js';
+import { join } from 'node:path';
+import { tmp } from './fixtures.js';
 
 beforeAll(() => useBackend('cpu'));
 
@@ -65,5 +70,30 @@ describe('metricLearner', () => {
     x.dispose();
     l.dispose();
     t.dispose();
+  });
+  it('train is lib/train fit with a class-balanced sampler: resume from a checkpoint = training straight through (weights and centres)', async () => {
+    const o = { loss: 'center' as const, inputShape: [8, 8, 1] as [number, number, number], numClasses: 4, backbone: 'mlp' as const, widths: [8], embeddingDim: 4, learningRate: 0.01, seed: 2 };
+    const t = { classesPerBatch: 2, perClass: 3, progress: false as const, seed: 5 };
+    const read = async (l: ReturnType<typeof metricLearner>) => [...(await Promise.all(l.encoder.getWeights().map((w) => w.data()))), await l.state!.centers!.data()];
+    const straight = metricLearner(o);
+    const full = await straight.train(data, { steps: 6, ...t });
+    const want = await read(straight);
+    straight.dispose();
+    const path = join(tmp('metric'), 'm.ckpt');
+    const first = metricLearner(o);
+    await first.train(data, { steps: 3, checkpointPath: path, ...t });
+    first.dispose();
+    const second = metricLearner(o);
+    const res = await second.train(data, { steps: 6, checkpointPath: path, ...t });
+    expect(res.stepsRun).toBe(3);
+    expect(res.losses).toEqual(full.losses);
+    expect(await read(second)).toEqual(want);
+    second.dispose();
+  });
+  it("fit's sampler: the batch size must be K×M", async () => {
+    const l = metricLearner({ loss: 'triplet', inputShape: [8, 8, 1], backbone: 'mlp', widths: [4], embeddingDim: 4 });
+    await expect(fit(l, data, { steps: 1, batchSize: 5, progress: false, sampler: classBalancedSampler({ classesPerBatch: 2, perClass: 3 }) }))
+      .rejects.toThrow("classBalancedSampler: argument 'batchSize' must be classesPerBatch × perClass = 6 (got 5)");
+    l.dispose();
   });
 });
