@@ -28,7 +28,7 @@ if (opts.help) {
 }
 if (opts.table) {
   const records = readFileSync(opts.table, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
-  console.log(formatTable(summarize(records), { markdown: opts.markdown }));
+  console.log(formatTable(summarize(records, { groupEval: opts.groupEval }), { markdown: opts.markdown }));
   process.exit(0);
 }
 
@@ -42,8 +42,8 @@ const load = () => os.loadavg().map((v) => +v.toFixed(2));
 console.log(`full-mode estimate: backend ${info.backend} (${info.device}); ${machine}; load ${load().join(' ')}`);
 console.log(`training runs: ${opts.warmup} warm-up steps, then ${opts.minSteps}–${opts.steps} timed (stop after ${opts.budget} s CPU); evaluation subsets of ${opts.evalRows} rows; results appended to ${opts.out}`);
 mkdirSync(dirname(opts.out), { recursive: true });
-const previous = new Map();
-if (opts.resume && existsSync(opts.out)) for (const l of readFileSync(opts.out, 'utf8').split('\n').filter(Boolean)) {
+const previous = new Map(); // what --out holds already: for --resume, and for parts that reuse another notebook's
+if (existsSync(opts.out)) for (const l of readFileSync(opts.out, 'utf8').split('\n').filter(Boolean)) {
   const r = JSON.parse(l);
   previous.set(`${r.notebook}\u0000${r.run}`, r);
 }
@@ -93,6 +93,14 @@ class Runner {
     const r = this.measured.get(sameAs);
     if (!r) throw new Error(`${this.notebook}: ${run}: '${sameAs}' was not measured first`);
     this.record({ run, kind: 'train', fullSteps, ...r, note: `ms/step of '${sameAs}': ${note}` });
+  }
+
+  /** An evaluation part with the cost of one measured before in another notebook (same sizes), × count. */
+  async reuse(run, notebook, fromRun, count, note = '') {
+    if (this.done(run)) return console.log(`  ${this.notebook} | ${run}: measured before (--resume)`);
+    const r = previous.get(`${notebook}\u0000${fromRun}`);
+    if (!r) throw new Error(`${this.notebook}: ${run}: needs '${fromRun}' of ${notebook} in ${opts.out}: measure that notebook first`);
+    this.record({ run, kind: 'eval', scale: r.scale, count, cpuMs: r.cpuMs, wallMs: r.wallMs, note: `the cost of ${notebook}'s '${fromRun}'${note ? `: ${note}` : ''}` });
   }
 
   /** An evaluation part timed once; estimate = time × scale × count. */

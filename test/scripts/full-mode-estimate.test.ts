@@ -148,6 +148,18 @@ describe('full-mode-estimate: extrapolation and table', () => {
     expect(md).toContain('| 06 | **total** |  |  |  |  | **1:40:30** | **3:21:00** |  |');
     expect(formatTable(rows)).toContain('1:40:30');
   });
+  it('summarize with groupEval: one evaluation row per notebook, the same total', () => {
+    const recs = [
+      { notebook: '07', run: 'BYOL', kind: 'train', fullSteps: 3000, timedSteps: 5, cpuMsPerStep: 3000, wallMsPerStep: 9000 },
+      { notebook: '07', run: 'embed', kind: 'eval', cpuMs: 2000, wallMs: 4000, scale: 30, count: 1 },
+      { notebook: '07', run: 'kNN', kind: 'eval', cpuMs: 500, wallMs: 500, scale: 100, count: 5 },
+    ];
+    const rows = summarize(recs, { groupEval: true });
+    expect(rows.map((r: { run: string }) => r.run)).toEqual(['BYOL', 'evaluation (2 parts)', 'total']);
+    expect(rows[1].cpuS).toBeCloseTo(60 + 250, 6);
+    expect(rows[2].cpuS).toBeCloseTo(9000 + 310, 6);
+    expect(summarize(recs).at(-1).cpuS).toBeCloseTo(rows[2].cpuS, 9);
+  });
   it('hms', () => {
     expect(hms(59.4)).toBe('0:59');
     expect(hms(3599.6)).toBe('1:00:00');

@@ -22,6 +22,7 @@ export const HELP = `usage: node scripts/measure/full-mode-estimate.mjs [options
   --resume           skip the parts --out already holds for these notebooks (after a crash or a kill)
   --table FILE       print the table of a JSON-lines file written earlier and exit (no tfjs)
   --markdown         print the table as markdown
+  --group-eval       one row for a notebook's evaluation parts (with --table)
   --help`;
 
 /** A bad command line: the message names the option and what it accepts. */
@@ -29,7 +30,7 @@ export class UsageError extends Error {}
 
 /** Parse argv (without node and the script); throws {@link UsageError}. */
 export function parseArgs(argv) {
-  const o = { notebooks: [...NOTEBOOKS], steps: 20, warmup: 3, minSteps: 5, budget: 30, evalRows: 4096, backend: 'wasm', out: 'build/full-mode-estimate.jsonl', table: undefined, resume: false, markdown: false, help: false };
+  const o = { notebooks: [...NOTEBOOKS], steps: 20, warmup: 3, minSteps: 5, budget: 30, evalRows: 4096, backend: 'wasm', out: 'build/full-mode-estimate.jsonl', table: undefined, resume: false, markdown: false, groupEval: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -49,6 +50,7 @@ export function parseArgs(argv) {
     else if (a === '--table') o.table = next();
     else if (a === '--markdown') o.markdown = true;
     else if (a === '--resume') o.resume = true;
+    else if (a === '--group-eval') o.groupEval = true;
     else throw new UsageError(`unknown option ${a} (--help lists them)`);
   }
   if (o.minSteps > o.steps) throw new UsageError(`--min-steps (${o.minSteps}) must not exceed --steps (${o.steps})`);
@@ -168,7 +170,7 @@ export function hms(s) {
  * The rows of the table from the JSON records (one per part, as appended by the runner; a later record of the same
  * notebook and run replaces an earlier one), with a total row per notebook.
  */
-export function summarize(records) {
+export function summarize(records, { groupEval = false } = {}) {
   const latest = new Map();
   for (const r of records) latest.set(`${r.notebook}\u0000${r.run}`, r);
   const byNotebook = new Map();
@@ -179,12 +181,20 @@ export function summarize(records) {
   const rows = [];
   for (const nb of [...byNotebook.keys()].sort()) {
     let cpu = 0, wall = 0;
+    const evals = { n: 0, cpuS: 0, wallS: 0 };
     for (const r of byNotebook.get(nb)) {
       const e = extrapolate(r);
       cpu += e.cpuS;
       wall += e.wallS;
+      if (groupEval && r.kind === 'eval') {
+        evals.n++;
+        evals.cpuS += e.cpuS;
+        evals.wallS += e.wallS;
+        continue;
+      }
       rows.push({ notebook: nb, run: r.run, kind: r.kind, full: r.kind === 'train' ? r.fullSteps : r.count, msPerStep: r.kind === 'train' ? r.cpuMsPerStep : undefined, wallMsPerStep: r.kind === 'train' ? r.wallMsPerStep : undefined, timed: r.kind === 'train' ? r.timedSteps : undefined, cpuS: e.cpuS, wallS: e.wallS, note: r.note ?? '' });
     }
+    if (evals.n) rows.push({ notebook: nb, run: `evaluation (${evals.n} part${evals.n === 1 ? '' : 's'})`, kind: 'eval', cpuS: evals.cpuS, wallS: evals.wallS, note: '' });
     rows.push({ notebook: nb, run: 'total', kind: 'total', cpuS: cpu, wallS: wall, note: '' });
   }
   return rows;
