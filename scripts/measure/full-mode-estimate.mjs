@@ -96,11 +96,17 @@ class Runner {
   }
 
   /** An evaluation part with the cost of one measured before in another notebook (same sizes), × count. */
-  async reuse(run, notebook, fromRun, count, note = '') {
+  async reuse(run, notebook, fromRun, count, note = '', scale = undefined) {
     if (this.done(run)) return console.log(`  ${this.notebook} | ${run}: measured before (--resume)`);
-    const r = previous.get(`${notebook}\u0000${fromRun}`);
-    if (!r) throw new Error(`${this.notebook}: ${run}: needs '${fromRun}' of ${notebook} in ${opts.out}: measure that notebook first`);
-    this.record({ run, kind: 'eval', scale: r.scale, count, cpuMs: r.cpuMs, wallMs: r.wallMs, note: `the cost of ${notebook}'s '${fromRun}'${note ? `: ${note}` : ''}` });
+    const r = this.previous(notebook, fromRun);
+    this.record({ run, kind: 'eval', scale: scale ?? r.scale, count, cpuMs: r.cpuMs, wallMs: r.wallMs, note: `the cost of ${notebook}'s '${fromRun}'${note ? `: ${note}` : ''}` });
+  }
+
+  /** The record of another notebook's part in --out (measure that notebook first). */
+  previous(notebook, run) {
+    const r = previous.get(`${notebook}\u0000${run}`);
+    if (!r) throw new Error(`${this.notebook}: needs '${run}' of ${notebook} in ${opts.out}: measure that notebook first`);
+    return r;
   }
 
   /** An evaluation part timed once; estimate = time × scale × count. */

@@ -46,6 +46,13 @@ async function knnPart(R, name, F, fullTrain, fullTest, count, options) {
   });
 }
 
+/** The raw-pixel probe (784-d, L-BFGS to convergence) as notebook 02 measured it, scaled to `fullRows` training rows. */
+async function rawProbe(R, fullRows) {
+  const from = R.previous('02-classical-baselines', 'probe, raw pixels (784-d)');
+  const rows = 60000 / from.scale; // the rows notebook 02 timed it on
+  await R.reuse('probe, raw pixels (784-d)', '02-classical-baselines', 'probe, raw pixels (784-d)', 1, `timed on ${Math.round(rows)} rows, ×${(fullRows / rows).toFixed(1)} to ${fullRows.toLocaleString('en')}`, fullRows / rows);
+}
+
 /** A method's `train` at full size, stopped by the timer (progress is the timer; logEvery 1: one read per step). */
 const trainMethod = (make, data, fullSteps, extra = {}) => async (timer) => {
   const m = make();
@@ -259,11 +266,9 @@ export const NOTEBOOK_PARTS = {
     await R.train('MoCo (B=256, queue 4096)', 3000, trainMethod(() => moco({ inputShape: fm, widths, batchSize: 256, queueSize: 4096, temperature: 0.2, momentum: 0.99, learningRate: 1e-3, seed: 0 }), train, 3000, { batchSize: 256 }));
     // evaluate(): raw pixels, random CNN, SimCLR, 12 ablation variants, MoCo = 16 rows; 15 of them embed 70,000 images
     const F = await embedPart(R, 'embed, smallCnn', cnn(fm), train, test, 15 * 70000, '15 encoders × (60,000 + 10,000)');
-    const sub = first(train, R.opts.evalRows), te = first(test, 1024);
-    const pixels = { train: pixelFeatures(sub), trainLabels: sub.labels, test: pixelFeatures(te), testLabels: te.labels };
-    await probePart(R, 'probe, raw pixels', pixels, 60000, 1, 'raw pixels');
+    await rawProbe(R, 60000);
     await probePart(R, 'probes, 15 encoders (128-d)', F, 60000, 15, '15 encoders');
-    await knnPart(R, 'kNN, raw pixels', pixels, 60000, 10000, 1, { k: 20 });
+    await R.reuse('kNN, raw pixels', '02-classical-baselines', 'kNN, raw pixels (784-d)', 1, 'the same 60,000 × 10,000 × 784');
     await knnPart(R, 'kNN, 15 encoders', F, 60000, 10000, 15, { k: 20 });
   },
 
@@ -285,8 +290,7 @@ export const NOTEBOOK_PARTS = {
     for (const [name, make] of Object.entries(factories)) await R.train(`${name} (B=256${name === 'DINO' ? ', 2 global + 4 local 14×14 crops' : ''})`, 3000, trainMethod(make, train, 3000));
     // raw-pixel probe; encoderReport of 5 encoders: embed 25,000, kNN 20,000 × 5,000, probe 20,000 × 128
     const F = await embedPart(R, 'embed, smallCnn', makeEncoder(), train, test, 5 * 25000, '5 encoders × (20,000 + 5,000)');
-    const sub = first(train, R.opts.evalRows), te = first(test, 1024);
-    await probePart(R, 'probe, raw pixels', { train: pixelFeatures(sub), trainLabels: sub.labels, test: pixelFeatures(te), testLabels: te.labels }, 20000, 1, 'raw pixels');
+    await rawProbe(R, 20000);
     await probePart(R, 'probes, 5 encoders (128-d)', F, 20000, 5, '5 encoders');
     await knnPart(R, 'kNN, 5 encoders', F, 20000, 5000, 5, { k: 20 });
   },
@@ -311,8 +315,7 @@ export const NOTEBOOK_PARTS = {
     // encoderReport of the MAE encoder and of a random ViT (all 49 patches): embed 2 × 25,000, plus the final reconstruction of 5,000 test images
     const randomVit = vit({ inputShape: [28, 28, 1], patchSize: 4, dim: 128, depth: 6, numHeads: 4, seed: 0 });
     const F = await embedPart(R, 'embed, ViT D=128 depth 6 (49 patches)', randomVit.encoder, train, test, 2 * 25000 + 5000, '2 encoders × (20,000 + 5,000), + 5,000 reconstructed (counted as a ViT forward)');
-    const sub = first(train, R.opts.evalRows), te = first(test, 1024);
-    await probePart(R, 'probe, raw pixels', { train: pixelFeatures(sub), trainLabels: sub.labels, test: pixelFeatures(te), testLabels: te.labels }, 20000, 1, 'raw pixels');
+    await rawProbe(R, 20000);
     await probePart(R, 'probes, 2 encoders', F, 20000, 2, 'MAE and random ViT');
     await knnPart(R, 'kNN, 2 encoders', F, 20000, 5000, 2, { k: 20 });
     randomVit.encoder.dispose();
@@ -334,8 +337,7 @@ export const NOTEBOOK_PARTS = {
     await R.alias('VICReg: SG, SG PR, PR, plain × 3 regs less this one (11 runs)', 11 * 1500, 'VICReg: PR', 'VICReg without BatchNorm; predictor / stop-gradient change a 32-d head');
     // per run: embed of z and h on 2,000 test images, 15 monitor embeds of 200, encoderReport (10,000 + 2,000); plus the untrained report and 4 UMAPs
     const F = await embedPart(R, 'embed, smallCnn', cnn([28, 28, 1]), train, test, 25 * (2000 + 2000 + 15 * 200 + 12000) + 12000, '25 runs × (z 2,000 + h 2,000 + monitor 3,000 + report 12,000), + the untrained report');
-    const sub = first(train, R.opts.evalRows), te = first(test, 1024);
-    await probePart(R, 'probe, raw pixels', { train: pixelFeatures(sub), trainLabels: sub.labels, test: pixelFeatures(te), testLabels: te.labels }, 10000, 1, 'raw pixels');
+    await rawProbe(R, 10000);
     await probePart(R, 'probes, 26 encoders (128-d)', F, 10000, 26, '25 runs + untrained');
     await knnPart(R, 'kNN, 26 encoders', F, 10000, 2000, 26, { k: 20 });
     await R.evalPart('UMAP of h and z (1,500 points) × 2 runs', { count: 4, note: 'one UMAP of 1,500 untrained 128-d features timed (z is 32-d; both PCA-reduced to 50-d first), ×4' }, async () => {
