@@ -92,7 +92,15 @@ class Runner {
   async alias(run, fullSteps, sameAs, note) {
     const r = this.measured.get(sameAs);
     if (!r) throw new Error(`${this.notebook}: ${run}: '${sameAs}' was not measured first`);
-    this.record({ run, kind: 'train', fullSteps, ...r, note: `ms/step of '${sameAs}': ${note}` });
+    this.record({ run, kind: 'train', fullSteps, timedSteps: r.timedSteps, wallMsPerStep: r.wallMsPerStep, cpuMsPerStep: r.cpuMsPerStep, note: `ms/step of '${sameAs}': ${note}` });
+  }
+
+  /** A training run with the step of one measured in another notebook (same model and batch). */
+  async reuseTrain(run, fullSteps, notebook, fromRun, note) {
+    if (this.done(run)) return console.log(`  ${this.notebook} | ${run}: measured before (--resume)`);
+    const r = this.previous(notebook, fromRun);
+    this.measured.set(run, r);
+    this.record({ run, kind: 'train', fullSteps, timedSteps: r.timedSteps, wallMsPerStep: r.wallMsPerStep, cpuMsPerStep: r.cpuMsPerStep, note: `ms/step of ${notebook}'s '${fromRun}': ${note}` });
   }
 
   /** An evaluation part with the cost of one measured before in another notebook (same sizes), × count. */

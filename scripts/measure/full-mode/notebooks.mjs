@@ -206,8 +206,14 @@ export const NOTEBOOK_PARTS = {
       ['triplet semi-hard', { loss: 'triplet', mining: 'semihard' }], ['triplet batch-all', { loss: 'triplet', mining: 'all', average: 'nonzero' }],
       ['center', { loss: 'center' }], ['CosFace', { loss: 'cosface' }], ['ArcFace', { loss: 'arcface' }], ['sub-center ArcFace', { loss: 'subcenterArcface' }],
     ];
+    // the loss acts on 80 × 64 embeddings: the conv backbone is the step. Timed: one loss of each kind (a softmax
+    // head, a mined triplet loss, an angular-margin head); the others take the ms/step of the closest
+    const timed = { 'cross-entropy': null, 'triplet batch-all': null, ArcFace: null };
+    const like = { pair: 'triplet batch-all', 'triplet batch-hard': 'triplet batch-all', 'triplet semi-hard': 'triplet batch-all', center: 'cross-entropy', CosFace: 'ArcFace', 'sub-center ArcFace': 'ArcFace' };
+    const label = (name) => `${name} (conv 32-64-128, 5 × 16 images)`;
     for (const [name, options] of runs) {
-      await R.train(`${name} (conv 32-64-128, 5 × 16 images)`, 2000, async (timer) => {
+      if (!(name in timed)) continue;
+      await R.train(label(name), 2000, async (timer) => {
         const learner = metricLearner({ inputShape: [28, 28, 1], numClasses: 5, backbone: 'conv', widths: [32, 64, 128], embeddingDim: 64, learningRate: 1e-3, seed: 0, ...options });
         try {
           await learner.train(train, { steps: 2000, classesPerBatch: 5, perClass: 16, logEvery: 1, progress: timer.progress() });
@@ -216,6 +222,7 @@ export const NOTEBOOK_PARTS = {
         }
       });
     }
+    for (const [name, closest] of Object.entries(like)) await R.alias(label(name), 2000, label(closest), `the same backbone and batch; the ${name} loss on 80 × 64 embeddings in place of ${closest}'s`);
     const learner = metricLearner({ inputShape: [28, 28, 1], numClasses: 5, backbone: 'conv', widths: [32, 64, 128], embeddingDim: 64, learningRate: 1e-3, seed: 0, loss: 'softmax' });
     // 10 encoders (untrained + 9) × (5,000 held-out + 5,000 seen test images)
     const F = await embedPart(R, 'embed, conv 32-64-128 → 64', learner.encoder, heldOut, heldOut, 10 * 10000, '10 encoders × (5,000 held-out + 5,000 seen)');
@@ -260,7 +267,7 @@ export const NOTEBOOK_PARTS = {
   async '06-contrastive-simclr-moco'(R) {
     const [train, test] = await fashion();
     const fm = [28, 28, 1], widths = [32, 64, 128];
-    await R.train('SimCLR (B=256)', 3000, trainMethod(() => simclr({ inputShape: fm, widths, batchSize: 256, temperature: 0.5, learningRate: 1e-3, seed: 0 }), train, 3000, { batchSize: 256 }));
+    await R.reuseTrain('SimCLR (B=256)', 3000, '05-transfer-learning', 'SimCLR pre-training (B=256)', 'the same step (smallCnn 32-64-128, B=256, 28×28, default augmentation; τ does not change the cost)');
     await R.train('ablation: batch 64', 600, trainMethod(() => simclr({ inputShape: fm, widths, batchSize: 64, learningRate: 1e-3, seed: 0 }), train, 600, { batchSize: 64 }));
     await R.alias('ablations at B=256 (batch 256, τ 0.1/0.5/1, 3 heads, 4 augmentations)', 11 * 600, 'SimCLR (B=256)', 'same encoder, batch and step as SimCLR (B=256); only τ, the 128-wide head or the augmentation differ');
     await R.train('MoCo (B=256, queue 4096)', 3000, trainMethod(() => moco({ inputShape: fm, widths, batchSize: 256, queueSize: 4096, temperature: 0.2, momentum: 0.99, learningRate: 1e-3, seed: 0 }), train, 3000, { batchSize: 256 }));
@@ -287,7 +294,11 @@ export const NOTEBOOK_PARTS = {
       VICReg: () => vicreg({ encoder: makeEncoder(), ...joint }),
       DINO: () => dino({ encoder: makeEncoder(), ...common, ...dinoOptions, momentum: 0.996 }),
     };
-    for (const [name, make] of Object.entries(factories)) await R.train(`${name} (B=256${name === 'DINO' ? ', 2 global + 4 local 14×14 crops' : ''})`, 3000, trainMethod(make, train, 3000));
+    const label = (name) => `${name} (B=256${name === 'DINO' ? ', 2 global + 4 local 14×14 crops' : ''})`;
+    for (const [name, make] of Object.entries(factories)) {
+      if (name === 'VICReg') await R.alias(label(name), 3000, label('Barlow Twins'), 'the same encoder, views and 256-d projector as Barlow Twins; only the loss on the 256-d embeddings differs');
+      else await R.train(label(name), 3000, trainMethod(make, train, 3000));
+    }
     // raw-pixel probe; encoderReport of 5 encoders: embed 25,000, kNN 20,000 × 5,000, probe 20,000 × 128
     const F = await embedPart(R, 'embed, smallCnn', makeEncoder(), train, test, 5 * 25000, '5 encoders × (20,000 + 5,000)');
     await rawProbe(R, 20000);
@@ -329,8 +340,8 @@ export const NOTEBOOK_PARTS = {
     const make = (f, options) => () => f({ encoder: cnn([28, 28, 1]), ...base, ...options });
     // the 25 configurations: SimSiam ± stop-gradient, then 8 rows × 3 regularisers less the one already run
     await R.train('SimSiam: SG PR BN', 1500, trainMethod(make(simsiam, { outputBatchNorm: false }), train, 1500));
-    await R.train('SimSiam without stop-gradient', 1500, trainMethod(make(simsiam, { outputBatchNorm: false, stopGradient: false }), train, 1500));
-    await R.train('BYOL: ME SG PR BN', 1500, trainMethod(make(byol, {}), train, 1500));
+    await R.alias('SimSiam without stop-gradient', 1500, 'SimSiam: SG PR BN', 'the same networks; without stop-gradient the target branch is back-propagated too (a little dearer)');
+    await R.reuseTrain('BYOL: ME SG PR BN', 1500, '07-non-contrastive', 'BYOL (B=256)', "notebook 07's BYOL step (same encoder, augmentation and batch; its projector is 256-d, this one 32-d)");
     await R.alias('BYOL Var Reg, Var/Cov Reg (2 runs)', 2 * 1500, 'BYOL: ME SG PR BN', 'same networks as BYOL; the regulariser is on 32-d z');
     await R.alias('SimSiam: SG PR BN · 2 regs, SG PR ×3, SG ×3 (8 runs)', 8 * 1500, 'SimSiam: SG PR BN', 'SimSiam; without BatchNorm / predictor the step is no dearer');
     await R.train('VICReg: PR', 1500, trainMethod(make(vicreg, { batchNorm: false, predictor: true }), train, 1500));
