@@ -16,6 +16,7 @@ export { loadMnist, MNIST_CLASSES } from './mnist.js';
 export { loadCifar10, CIFAR10_CLASSES } from './cifar10.js';
 export { syntheticShapes, type ShapesOptions } from './shapes.js';
 export { syntheticSegmentation, type SegmentationOptions } from './segmentation.js';
+export { sampleTriples, type TripleIndices } from './triples.js';
 export { SHAPE_NAMES, type ShapeName } from './raster.js';
 export { checkImageSet, checkIndices, makeImageSet, classCounts, type ImageSetInit } from './imageset.js';
 export { toTensor, masksToTensor } from './tensor.js';
