@@ -4,8 +4,13 @@
  * edges at the cost of one SDF evaluation per pixel.
  */
 
-export type ShapeName = 'circle' | 'square' | 'triangle' | 'cross';
+import { EXTRA_SHAPE_NAMES, extraShapeSdf, type ExtraShapeName } from './more-shapes.js';
+
+export type ShapeName = 'circle' | 'square' | 'triangle' | 'cross' | ExtraShapeName;
+/** The four default shapes (the default `shapes` of the synthetic sets). */
 export const SHAPE_NAMES: readonly ShapeName[] = ['circle', 'square', 'triangle', 'cross'];
+/** Every shape the rasteriser draws: the four defaults, then the eleven of lib/data/more-shapes.ts. */
+export const ALL_SHAPE_NAMES: readonly ShapeName[] = [...SHAPE_NAMES, ...EXTRA_SHAPE_NAMES];
 
 /** One shape to draw: centre (pixels), circumradius r (pixels; the shape fits in the circle of radius r). */
 export interface ShapeInstance {
@@ -52,6 +57,8 @@ export function shapeSdf(shape: ShapeName, x: number, y: number, r: number): num
       px -= Math.min(Math.max(px, -2 * h), 0);
       return -Math.hypot(px, py) * Math.sign(py);
     }
+    default:
+      return extraShapeSdf(shape, x, y, r);
   }
 }
 

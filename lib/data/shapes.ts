@@ -4,7 +4,7 @@
  */
 import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
-import { hsvToRgb, paintShape, SHAPE_NAMES, type ShapeName } from './raster.js';
+import { ALL_SHAPE_NAMES, hsvToRgb, paintShape, SHAPE_NAMES, type ShapeName } from './raster.js';
 import type { ImageSet } from './types.js';
 
 export interface ShapesOptions {
@@ -45,8 +45,8 @@ export function checkRange(where: string, name: string, r: [number, number], min
 /** Check the shapes option: a non-empty list of distinct known shape names. */
 export function checkShapes(where: string, shapes: readonly ShapeName[]): void {
   check(
-    Array.isArray(shapes) && shapes.length > 0 && new Set(shapes).size === shapes.length && shapes.every((s) => SHAPE_NAMES.includes(s)),
-    where, 'shapes', `a non-empty list of distinct names from ${SHAPE_NAMES.join(', ')}`, shapes,
+    Array.isArray(shapes) && shapes.length > 0 && new Set(shapes).size === shapes.length && shapes.every((s) => ALL_SHAPE_NAMES.includes(s)),
+    where, 'shapes', `a non-empty list of distinct names from ${ALL_SHAPE_NAMES.join(', ')}`, shapes,
   );
 }
 

@@ -22,3 +22,4 @@ export * from './distribution-collapse.js';
 export * from './knn-monitor.js';
 export * from './retrieval.js';
 export * from './verification.js';
+export * from './segmentation-iou.js';

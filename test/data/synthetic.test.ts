@@ -68,7 +68,7 @@ describe('syntheticShapes', () => {
 
   it('rejects bad options naming the argument', () => {
     expect(() => syntheticShapes({ n: 0 })).toThrow("syntheticShapes: argument 'n' must be a positive integer (got 0)");
-    expect(() => syntheticShapes({ n: 5, shapes: ['hexagon' as 'circle'] })).toThrow("argument 'shapes'");
+    expect(() => syntheticShapes({ n: 5, shapes: ['heptagon' as 'circle'] })).toThrow("argument 'shapes'");
     expect(() => syntheticShapes({ n: 5, scale: [0.5, 0.2] })).toThrow("argument 'scale' must be a range");
     expect(() => syntheticShapes({ n: 5, size: 4 })).toThrow("argument 'size'");
   });
