@@ -16,6 +16,7 @@ export * from './tsne.js';
 export * from './embed2d.js';
 export * from './spectrum.js';
 export * from './rankme.js';
+export * from './rank-correlation.js';
 export * from './alignment-uniformity.js';
 export * from './collapse.js';
 export * from './distribution-collapse.js';
