@@ -25,3 +25,4 @@ export { batches, type BatchesOptions } from './batches.js';
 export { classBalancedBatches, type ClassBalancedOptions } from './class-balanced.js';
 export { trainTestSplit, labelFraction, labelFractionIndices, type TrainTestSplitOptions, type TrainTestSplit } from './split.js';
 export { subset, filterClasses, flattenImages } from './subset.js';
+export { toGrayscale, LUMA_WEIGHTS } from './grayscale.js';
