@@ -18,4 +18,5 @@ export {
   generalizedContrastiveLoss, contrastiveInstance, pairedDistances, labelledDistances, CONTRASTIVE_INSTANCES,
   type ContrastiveDistances, type PhiPsi, type ContrastiveInstanceName, type ContrastiveInstanceOptions,
 } from './generalized.js';
+export { generalizedMetricLearner, type GeneralizedLearnerOptions, type GeneralizedMetricLearner } from './generalized-learner.js';
 export { metricLearner, METRIC_LOSSES, type MetricLearner, type MetricLearnerOptions, type MetricLossName, type MetricTrainOptions } from './learner.js';
