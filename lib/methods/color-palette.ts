@@ -60,9 +60,10 @@ export function abClasses(rgb: Float32Array, palette: ColorPalette): Int32Array 
 export function abPrior(rgb: Float32Array, palette: ColorPalette): Float32Array {
   const cls = abClasses(rgb, palette);
   check(cls.length > 0, 'abPrior', 'rgb', 'at least one pixel', rgb.length);
-  const p = new Float32Array(palette.size);
-  for (const q of cls) p[q]! += 1 / cls.length;
-  return p;
+  // count in integers, divide once: adding 1/n in float32 n times drifts (1.0024 for 256,000 pixels)
+  const counts = new Float64Array(palette.size);
+  for (const q of cls) counts[q]! += 1;
+  return Float32Array.from(counts, (c) => c / cls.length);
 }
 
 /** Zhang's rebalancing weights w_q ∝ ((1 − λ)p_q + λ/Q)^(−1) with Σ_q p_q w_q = 1. */

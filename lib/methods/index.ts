@@ -19,5 +19,6 @@ export * from './char-corpus.js';
 export * from './char-lm.js';
 export * from './supervised.js';
 export * from './metric-learning.js';
+export * from './generalized-metric-learning.js';
 // The method shape is defined in lib/train/method.ts (so lib/classical can build methods without importing lib/methods); re-exported for callers of lib/methods.
 export { makeMethod, viewSeed, type Method, type MethodSpec, type MethodTrainOptions } from '../train/method.js';

@@ -140,7 +140,8 @@ export function metricLearner(options: MetricLearnerOptions): MetricLearner {
     options: Object.freeze({ ...options }) as MetricLearnerOptions & { batchSize: number },
     trainable: net.head ? [net.encoder, net.head] : [net.encoder],
     prepare: () => ({}),
-    loss: (x, _i, y, ctx) => lossOf(x, y!, ctx),
+    // in a step, the losses get the labels as read in host memory (a loss whose rows depend on them needs that)
+    loss: (x, _i, y, ctx) => lossOf(x, labelsOfStep ?? y!, ctx),
     after: (_i, ctx) => {
       if (centers && ctx.features) updateCenters(centers, ctx.features, labelsOfStep!, centerRate);
     },

@@ -68,6 +68,16 @@ describe('ab palette and rebalancing', () => {
     const grey = abClasses(new Float32Array([0.5, 0.5, 0.5]), p)[0]!;
     expect(prior[grey]).toBeCloseTo(0.75, 6); // white and black are grey (a = b = 0)
   });
+  it('abPrior of many pixels still sums to 1 (counted, not accumulated in float32) and feeds rebalanceWeights', () => {
+    const p = abPalette(20);
+    const n = 256_000; // 1,000 images of 16×16: summing 1/n in float32 gave 1.0024, which rebalanceWeights refuses
+    const px = new Float32Array(3 * n).fill(0.5);
+    for (let i = 0; i < n; i += 7) px[3 * i] = 0.9; // a reddish pixel every 7
+    const prior = abPrior(px, p);
+    expect(Math.abs(prior.reduce((s, v) => s + v, 0) - 1)).toBeLessThan(1e-5);
+    expect(prior[abClasses(new Float32Array([0.5, 0.5, 0.5]), p)[0]!]).toBeCloseTo(1 - Math.ceil(n / 7) / n, 6);
+    expect(rebalanceWeights(prior).length).toBe(p.size);
+  });
 });
 
 describe("colorization, target: 'ab-classes'", () => {
