@@ -48,3 +48,5 @@ export interface ExecuteNotebookResult {
 
 export declare function executeNotebook(path: string, o?: ExecuteNotebookOptions): Promise<ExecuteNotebookResult>;
 export declare function describeFailure(r: ExecuteNotebookResult): string;
+/** The last `lines` lines of a kernel's stderr worth showing. */
+export declare function kernelLastWords(stderr: string, lines?: number): string;

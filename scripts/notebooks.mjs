@@ -184,11 +184,20 @@ export function executeNotebook(path, o = {}) {
         return;
       }
       let error = result?.error ?? '';
+      // a kernel that dies says why on its stderr (which the helper passes through): V8's "heap out of memory",
+      // a wasm abort, a signal; without it the report would be "the kernel died" and nothing more
+      if (/kernel died/i.test(error) && stderr.trim()) error += `\nthe kernel's last words (stderr):\n${kernelLastWords(stderr)}`;
       if (killedForTime) error = `stopped after ${hardTimeout} s (the whole-notebook limit)\n${error}`;
       if (!error) error = `execute_notebook.py exited with status ${code}${stderr ? `:\n${stderr.trim().split('\n').slice(-15).join('\n')}` : ''}`;
       resolvePromise({ ok: false, notebook, outPath, seconds, cell: result?.cell ?? null, source: result?.source ?? '', error });
     });
   });
+}
+
+/** The last lines of a kernel's stderr worth showing (Python's warnings about notebook metadata left out). */
+export function kernelLastWords(stderr, lines = 15) {
+  const keep = stderr.split('\n').filter((l) => l.trim() && !/MissingIDFieldWarning|^\s*validate\(nb\)$|PYDEVD|frozen modules/.test(l));
+  return keep.slice(-lines).join('\n');
 }
 
 /** A failed run as text: `notebooks/x.ipynb, cell 4 (`first line`): message`. */

@@ -1,13 +1,13 @@
-// The run's seed on the command line: `npm run notebooks -- --seed N` and `npm run handouts -- --seed N` set
+// The notebook runner's command line and reports: `--seed N` (npm run notebooks and npm run handouts) sets
 // REPRLAB_SEED for the kernel (lib/notebook/mode.ts runSeed()); bad values are refused with the option named; the
-// handout banner shows a seed other than 0.
+// handout banner shows a seed other than 0; a kernel that dies is reported with its last words on stderr.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { notebookJson, sourceToNotebook } from '../../scripts/nb.mjs';
-import { parseSeed } from '../../scripts/notebooks.mjs';
+import { executeNotebook, kernelLastWords, parseSeed } from '../../scripts/notebooks.mjs';
 // @ts-expect-error plain .mjs without types
 import { runBannerHtml } from '../../scripts/handouts/export.mjs';
 
@@ -15,7 +15,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const node = (script: string, args: string[], env: Record<string, string> = {}) =>
   spawnSync('node', [join('scripts', script), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
 
-describe('--seed', () => {
+describe("the notebook runner: --seed, and a dying kernel", () => {
   it('parseSeed takes non-negative integers below 2^31 and names the option otherwise', () => {
     expect(parseSeed('0')).toBe(0);
     expect(parseSeed(' 2 ')).toBe(2);
@@ -62,4 +62,23 @@ describe('--seed', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 240_000);
+
+  it('a kernel that dies is reported with what it wrote on stderr (e.g. V8 out of memory)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reprlab-dies-'));
+    try {
+      const path = join(dir, 'dies.ipynb');
+      // what V8 does when the heap is full: a message on fd 2, then the process ends
+      writeFileSync(path, notebookJson(sourceToNotebook("```ts\nconsole.log('alive');\n```\n\n```ts\nimport { writeSync } from 'node:fs';\nwriteSync(2, 'FATAL ERROR: pretend heap out of memory\\n');\nprocess.exit(134);\n```\n")));
+      const r = await executeNotebook(path, { mode: 'smoke', backend: 'cpu', outPath: join(dir, 'out.ipynb'), timeout: 60 });
+      expect(r).toMatchObject({ ok: false, cell: 1 });
+      expect(r.error).toMatch(/the kernel died/);
+      expect(r.error).toMatch(/the kernel's last words \(stderr\):\n[\s\S]*FATAL ERROR: pretend heap out of memory/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("kernelLastWords keeps the last lines, without Python's metadata warnings", () => {
+    expect(kernelLastWords('a\n/usr/lib/python3/x.py: MissingIDFieldWarning: ...\n  validate(nb)\nb\n\nc\n', 2)).toBe('b\nc');
+  });
 });
