@@ -8,7 +8,6 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { notebookJson, sourceToNotebook } from '../../scripts/nb.mjs';
 import { executeNotebook, kernelLastWords, parseSeed } from '../../scripts/notebooks.mjs';
-// @ts-expect-error plain .mjs without types
 import { runBannerHtml } from '../../scripts/handouts/export.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
