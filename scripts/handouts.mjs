@@ -1,10 +1,10 @@
-// `npm run handouts [-- --mode auto|smoke|laptop|full] [names...]`: the course's main job. Executes every notebook in
+// `npm run handouts [-- --mode auto|smoke|laptop|full] [--seed N] [names...]`: the course's main job. Executes every notebook in
 // notebooks/ (not homework/) and writes handouts/<name>.html (interactive figures, table of contents),
 // handouts/<name>.pdf and handouts/index.html. See docs/handouts.md.
 import { spawnSync } from 'node:child_process';
 import { relative } from 'node:path';
 import { parseArgs, fail } from './lib/args.mjs';
-import { checkBuilt, ensureKernel, ROOT } from './notebooks.mjs';
+import { checkBuilt, ensureKernel, parseSeed, ROOT } from './notebooks.mjs';
 import { exportHandouts } from './handouts/export.mjs';
 
 const usage = `usage: npm run handouts [-- [names...] [options]]
@@ -14,6 +14,8 @@ const usage = `usage: npm run handouts [-- [names...] [options]]
                       laptop (sized for a laptop CPU: ~45 min for all ten on 2 cores), full (the lecture's sizes,
                       for a GPU host), smoke (tiny sizes: a quick self-check, ~10 min; not the lecture's figures)
   --backend NAME      cpu, wasm, webgpu or tensorflow (default: REPRLAB_BACKEND, else automatic)
+  --seed N            the run's seed (REPRLAB_SEED, default 0): every notebook adds it to its own seeds, so
+                      seeds 0, 1, 2 are three independent runs; the banner shows a seed other than 0
   --timeout S         seconds per cell (default 120 in smoke mode, 1800 otherwise)
   --out DIR           where handouts go (default handouts/)
   --no-pdf            HTML only (older PDFs of these notebooks are removed: they would not match)
@@ -29,6 +31,7 @@ const args = parseArgs(
   {
     mode: { type: 'string', choices: ['auto', 'smoke', 'laptop', 'full'], default: process.env.REPRLAB_MODE || 'auto' },
     backend: { type: 'string', choices: ['cpu', 'wasm', 'webgpu', 'tensorflow', 'auto'] },
+    seed: { type: 'string' },
     timeout: { type: 'number' },
     out: { type: 'string' },
     'no-pdf': { type: 'flag' },
@@ -38,6 +41,12 @@ const args = parseArgs(
   },
   usage,
 );
+let seed;
+try {
+  if (args.seed !== undefined) seed = parseSeed(args.seed);
+} catch (err) {
+  fail(err.message, usage);
+}
 if (!args['no-build'] && !args['no-execute']) {
   const b = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (b.status !== 0) console.error('handouts: npm run build reported errors (going on with what it emitted)');
@@ -56,6 +65,7 @@ try {
     names: args._,
     mode: args.mode,
     backend: args.backend === 'auto' ? undefined : args.backend,
+    seed,
     timeout: args.timeout,
     outDir: args.out,
     pdf: !args['no-pdf'],

@@ -7,10 +7,12 @@ export declare function listNotebooks(names?: string[], dir?: string): string[];
 export declare function ensureKernel(o?: { python?: string; kernel?: string }): string;
 /** Throws when dist/ or node_modules/reprlab is missing; returns a warning when dist/ is older than lib/. */
 export declare function checkBuilt(): string;
+/** A `--seed` value as the non-negative integer REPRLAB_SEED takes; throws an Error naming `option` otherwise. */
+export declare function parseSeed(value: unknown, option?: string): number;
 
 export interface ExecuteNotebookOptions {
   /** REPRLAB_MODE for the kernel (default 'smoke'). */
-  mode?: 'smoke' | 'full';
+  mode?: 'smoke' | 'laptop' | 'full' | 'auto';
   /** REPRLAB_BACKEND for the kernel (default: inherited, i.e. automatic). */
   backend?: 'cpu' | 'webgpu' | 'tensorflow' | string;
   /** Where the executed notebook goes (default build/executed/<name>.ipynb). */
@@ -24,6 +26,8 @@ export interface ExecuteNotebookOptions {
   cwd?: string;
   kernel?: string;
   python?: string;
+  /** REPRLAB_SEED for the kernel (the run's seed, added by the notebooks to theirs; default: inherited). */
+  seed?: number | string;
   /** More environment for the kernel. */
   env?: Record<string, string | undefined>;
   /** Progress events from the helper: { event: 'kernel', pid } | { event: 'cell', index, seconds } | { event: 'result', ... }. */
@@ -44,3 +48,5 @@ export interface ExecuteNotebookResult {
 
 export declare function executeNotebook(path: string, o?: ExecuteNotebookOptions): Promise<ExecuteNotebookResult>;
 export declare function describeFailure(r: ExecuteNotebookResult): string;
+/** The last `lines` lines of a kernel's stderr worth showing. */
+export declare function kernelLastWords(stderr: string, lines?: number): string;

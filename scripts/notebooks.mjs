@@ -40,6 +40,19 @@ export function listNotebooks(names = [], dir = NOTEBOOKS_DIR) {
   });
 }
 
+/**
+ * The run's seed from a command-line value (`--seed N`): a non-negative integer below 2³¹, as lib/notebook/mode.ts
+ * `runSeed()` reads it from REPRLAB_SEED. Throws an Error naming the option and the fix otherwise.
+ */
+export function parseSeed(value, option = '--seed') {
+  const text = String(value ?? '').trim();
+  const n = Number(text);
+  if (text === '' || !/^\d+$/.test(text) || !Number.isSafeInteger(n) || n > 0x7fffffff) {
+    throw new Error(`${option} must be a non-negative integer (0, 1, 2, ...; got '${value}'): it sets REPRLAB_SEED, which every notebook adds to its seeds`);
+  }
+  return n;
+}
+
 /** Register the tslab kernel with Jupyter unless a working one is registered. Returns what it did. */
 export function ensureKernel({ python = defaultPython(), kernel = 'tslab' } = {}) {
   const list = spawnSync(python, ['-m', 'jupyter', 'kernelspec', 'list', '--json'], { encoding: 'utf8', env: quietPythonEnv() });
@@ -111,7 +124,7 @@ export function executeNotebook(path, o = {}) {
   const timeout = o.timeout ?? (mode === 'smoke' ? 120 : 1800); // laptop, full and auto cells train for minutes
   const startupTimeout = o.startupTimeout ?? 60;
   const python = o.python ?? defaultPython();
-  const env = quietPythonEnv({ REPRLAB_MODE: mode, ...(o.backend ? { REPRLAB_BACKEND: o.backend } : {}), ...(o.env ?? {}) });
+  const env = quietPythonEnv({ REPRLAB_MODE: mode, ...(o.backend ? { REPRLAB_BACKEND: o.backend } : {}), ...(o.seed !== undefined ? { REPRLAB_SEED: String(parseSeed(o.seed, 'seed')) } : {}), ...(o.env ?? {}) });
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   const hardTimeout = o.hardTimeout ?? startupTimeout + timeout * (codeCellCount(notebook) + 1) + 30;
   const args = ['-X', 'frozen_modules=off', HELPER, notebook, outPath, '--kernel', o.kernel ?? 'tslab', '--timeout', String(timeout), '--startup-timeout', String(startupTimeout), '--cwd', resolve(o.cwd ?? dirname(notebook))];
@@ -171,11 +184,20 @@ export function executeNotebook(path, o = {}) {
         return;
       }
       let error = result?.error ?? '';
+      // a kernel that dies says why on its stderr (which the helper passes through): V8's "heap out of memory",
+      // a wasm abort, a signal; without it the report would be "the kernel died" and nothing more
+      if (/kernel died/i.test(error) && stderr.trim()) error += `\nthe kernel's last words (stderr):\n${kernelLastWords(stderr)}`;
       if (killedForTime) error = `stopped after ${hardTimeout} s (the whole-notebook limit)\n${error}`;
       if (!error) error = `execute_notebook.py exited with status ${code}${stderr ? `:\n${stderr.trim().split('\n').slice(-15).join('\n')}` : ''}`;
       resolvePromise({ ok: false, notebook, outPath, seconds, cell: result?.cell ?? null, source: result?.source ?? '', error });
     });
   });
+}
+
+/** The last lines of a kernel's stderr worth showing (Python's warnings about notebook metadata left out). */
+export function kernelLastWords(stderr, lines = 15) {
+  const keep = stderr.split('\n').filter((l) => l.trim() && !/MissingIDFieldWarning|^\s*validate\(nb\)$|PYDEVD|frozen modules/.test(l));
+  return keep.slice(-lines).join('\n');
 }
 
 /** A failed run as text: `notebooks/x.ipynb, cell 4 (`first line`): message`. */

@@ -1,9 +1,9 @@
-// `npm run notebooks [-- names...] [--mode smoke|laptop|full|auto] [--backend cpu|wasm|webgpu|tensorflow] [--timeout s] [--no-build]`
+// `npm run notebooks [-- names...] [--mode smoke|laptop|full|auto] [--backend cpu|wasm|webgpu|tensorflow] [--seed N] [--timeout s] [--no-build]`
 // Executes notebooks/*.ipynb (sorted, not homework/) headless through the tslab kernel, one line per notebook,
 // executed copies in build/executed/; exits non-zero naming every failed notebook and cell.
 import { spawnSync } from 'node:child_process';
 import { basename, relative } from 'node:path';
-import { checkBuilt, describeFailure, ensureKernel, EXECUTED_DIR, executeNotebook, listNotebooks, ROOT } from './notebooks.mjs';
+import { checkBuilt, describeFailure, ensureKernel, EXECUTED_DIR, executeNotebook, listNotebooks, parseSeed, ROOT } from './notebooks.mjs';
 
 const MODES = ['smoke', 'laptop', 'full', 'auto'];
 const USAGE = `usage: npm run notebooks [-- [names...] [options]]
@@ -12,6 +12,8 @@ const USAGE = `usage: npm run notebooks [-- [names...] [options]]
   --mode M          smoke (tiny sizes, default; or REPRLAB_MODE), laptop (sized for a laptop CPU, ~45 min for all),
                     full (the lecture's sizes, for a GPU) or auto (full on a GPU backend, laptop on a CPU engine)
   --backend B       cpu, wasm, webgpu or tensorflow (default: REPRLAB_BACKEND, else automatic)
+  --seed N          the run's seed (REPRLAB_SEED, default 0): every notebook adds it to its own seeds, so
+                    --seed 1 and --seed 2 repeat a run with other initial weights, views and batches
   --timeout S       seconds per cell (default 120 in smoke mode, 1800 otherwise)
   --out DIR         where executed copies go (default build/executed)
   --no-build        skip 'npm run build' (notebooks import the built package)
@@ -43,6 +45,13 @@ function parse(argv) {
         o.backend = next('backend');
         if (!['cpu', 'wasm', 'webgpu', 'tensorflow', 'auto'].includes(o.backend)) die(`--backend must be cpu, wasm, webgpu, tensorflow or auto (got '${o.backend}')`);
         if (o.backend === 'auto') o.backend = undefined;
+        break;
+      case '--seed':
+        try {
+          o.seed = parseSeed(next('seed'));
+        } catch (err) {
+          die(err.message);
+        }
         break;
       case '--timeout':
         o.timeout = Number(next('timeout'));
@@ -95,13 +104,15 @@ try {
 }
 
 const outDir = o.out ?? EXECUTED_DIR;
-console.log(`run-notebooks: ${notebooks.length} notebook(s), mode ${o.mode}, backend ${o.backend ?? 'auto'} -> ${relative(process.cwd(), outDir) || outDir}`);
+const seedNote = o.seed !== undefined ? `, seed ${o.seed}` : process.env.REPRLAB_SEED ? `, seed ${process.env.REPRLAB_SEED} (REPRLAB_SEED)` : '';
+console.log(`run-notebooks: ${notebooks.length} notebook(s), mode ${o.mode}, backend ${o.backend ?? 'auto'}${seedNote} -> ${relative(process.cwd(), outDir) || outDir}`);
 const width = Math.max(...notebooks.map((p) => basename(p).length));
 const failures = [];
 for (const nb of notebooks) {
   const r = await executeNotebook(nb, {
     mode: o.mode,
     backend: o.backend,
+    seed: o.seed,
     timeout: o.timeout,
     outPath: `${outDir}/${basename(nb)}`,
     onEvent: o.verbose ? (ev) => ev.event === 'cell' && console.log(`    cell ${ev.index}: ${ev.seconds.toFixed(1)} s`) : undefined,

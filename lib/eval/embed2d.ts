@@ -10,7 +10,7 @@ import { check } from '../util/errors.js';
 import { Rng } from '../util/rng.js';
 import { setAxisTitles } from '../viz/scatter.js';
 import { checkFeatures, type Features } from './features.js';
-import { tsne } from './tsne.js';
+import { tsneAsync } from './tsne.js';
 
 export type Projection = 'pca' | 'tsne' | 'umap';
 
@@ -56,13 +56,14 @@ async function project(f: Features, options: Project2dOptions): Promise<Features
   }
   let x = f;
   if (preDims > 0 && f.dim > preDims && f.n > preDims) x = await pcaProject(f, preDims);
-  if (method === 'tsne') return tsne(x, { perplexity: options.perplexity, iterations: options.iterations, seed });
+  // t-SNE and UMAP run in slices, letting the event loop run between them (a kernel stays responsive: tsneAsync)
+  if (method === 'tsne') return tsneAsync(x, { perplexity: options.perplexity, iterations: options.iterations, seed });
   const rng = new Rng(seed);
   const nNeighbors = options.nNeighbors ?? 15;
   check(Number.isInteger(nNeighbors) && nNeighbors >= 2 && nNeighbors < f.n, where, 'nNeighbors', `an integer in [2, N = ${f.n})`, nNeighbors);
   const umap = new UMAP({ nComponents: 2, nNeighbors, minDist: options.minDist ?? 0.1, random: () => rng.uniform(), ...(options.iterations ? { nEpochs: options.iterations } : {}) });
   const rows = Array.from({ length: x.n }, (_, i) => Array.from(x.data.subarray(i * x.dim, (i + 1) * x.dim)));
-  const y = umap.fit(rows);
+  const y = await umap.fitAsync(rows); // the same epochs as fit(), each one a setTimeout(0) slice
   const out = new Float32Array(x.n * 2);
   y.forEach((p, i) => out.set([p[0]!, p[1]!], i * 2));
   return { data: out, n: x.n, dim: 2 };

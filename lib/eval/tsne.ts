@@ -45,6 +45,11 @@ function squaredDistances(f: Features): Float64Array {
 
 /** Joint probabilities P (symmetrised conditionals, perplexity-calibrated by bisection on β_i). */
 export function tsneAffinities(f: Features, perplexity: number): Float64Array {
+  return drain(affinitySteps(f, perplexity));
+}
+
+/** {@link tsneAffinities} as steps: yields after every row's bisection (so an async driver can let the event loop run). */
+function* affinitySteps(f: Features, perplexity: number): Generator<void, Float64Array> {
   const n = f.n;
   const D = squaredDistances(f);
   const P = new Float64Array(n * n);
@@ -78,6 +83,7 @@ export function tsneAffinities(f: Features, perplexity: number): Float64Array {
     let sum = 0;
     for (let j = 0; j < n; j++) sum += row[j]!;
     for (let j = 0; j < n; j++) P[i * n + j] = sum > 0 ? row[j]! / sum : j === i ? 0 : 1 / (n - 1);
+    yield;
   }
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
     const v = Math.max((P[i * n + j]! + P[j * n + i]!) / (2 * n), 1e-12);
@@ -88,9 +94,45 @@ export function tsneAffinities(f: Features, perplexity: number): Float64Array {
   return P;
 }
 
-/** t-SNE embedding of the rows of `f` into `dims` dimensions (N × dims Features). */
+/** t-SNE embedding of the rows of `f` into `dims` dimensions (N × dims Features). Blocks until done: see {@link tsneAsync}. */
 export function tsne(f: Features, options: TsneOptions = {}): Features {
-  const where = 'tsne';
+  return drain(tsneSteps(f, options, 'tsne'));
+}
+
+/**
+ * {@link tsne}, the same result to the bit, computed in slices of about `sliceMs` milliseconds (default 50) with the
+ * event loop let run between them: exact t-SNE of a few thousand points is a minute of CPU, and a notebook kernel
+ * (tslab) that blocks its event loop that long answers no heartbeat, interrupt or output message meanwhile.
+ */
+export async function tsneAsync(f: Features, options: TsneOptions & { sliceMs?: number } = {}): Promise<Features> {
+  const { sliceMs = 50, ...rest } = options;
+  check(Number.isFinite(sliceMs) && sliceMs > 0, 'tsneAsync', 'sliceMs', 'a positive number of milliseconds', sliceMs);
+  return drainAsync(tsneSteps(f, rest, 'tsneAsync'), sliceMs);
+}
+
+/** Run a step generator to its end (synchronously). */
+function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Run a step generator to its end, yielding to the event loop (setImmediate) every `sliceMs` milliseconds. */
+export async function drainAsync<T>(steps: Generator<void, T>, sliceMs: number): Promise<T> {
+  let start = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - start >= sliceMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      start = performance.now();
+    }
+  }
+}
+
+/** The t-SNE computation as steps: one yield per affinity row and per gradient iteration. */
+function* tsneSteps(f: Features, options: TsneOptions, where: string): Generator<void, Features> {
   checkFeatures(f, where, 'features', { minRows: 3 });
   const n = f.n;
   const { perplexity = Math.min(30, (n - 1) / 3), iterations = 750, exaggeration = 12, seed = 0, dims = 2 } = options;
@@ -100,7 +142,7 @@ export function tsne(f: Features, options: TsneOptions = {}): Features {
   check(Number.isInteger(iterations) && iterations > 0, where, 'iterations', 'a positive integer', iterations);
   check(learningRate > 0, where, 'learningRate', 'a positive number', learningRate);
   check(Number.isInteger(dims) && dims >= 1, where, 'dims', 'a positive integer', dims);
-  const P = tsneAffinities(f, perplexity);
+  const P = yield* affinitySteps(f, perplexity);
   const rng = new Rng(seed);
   const Y = new Float64Array(n * dims);
   for (let i = 0; i < Y.length; i++) Y[i] = rng.normal(0, 1e-4);
@@ -145,6 +187,7 @@ export function tsne(f: Features, options: TsneOptions = {}): Features {
       m /= n;
       for (let i = 0; i < n; i++) Y[i * dims + t]! -= m;
     }
+    yield;
   }
   return { data: Float32Array.from(Y), n, dim: dims };
 }

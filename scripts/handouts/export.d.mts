@@ -19,7 +19,8 @@ export declare function notebookTitle(ipynb: string): string;
 export declare function backendLine(ipynb: string): string;
 export interface RunInfo { mode: string; engine: string; device: string }
 export declare function runInfo(ipynb: string, requestedMode?: string): RunInfo;
-export declare function runBannerHtml(info: RunInfo): { run: string; notice: string };
+/** The banner line; `seed` (the run's REPRLAB_SEED) is shown when it is not 0. */
+export declare function runBannerHtml(info: RunInfo & { seed?: number }): { run: string; notice: string };
 export declare const SMOKE_NOTICE: string;
 export declare const PLOTLY_INLINE: RegExp;
 export declare const SHARED_PLOTLY: string;
@@ -27,12 +28,14 @@ export declare function externalisePlotly(html: string): { html: string; plotly:
 export declare function launchChromium(): Promise<Browser>;
 export declare function openHandout(browser: Browser, htmlPath: string, o?: { width?: number; height?: number; timeout?: number }): Promise<{ page: Page; figures: number; drawn: number; errors: string[] }>;
 export declare function printPdf(browser: Browser, htmlPath: string, pdfPath: string): Promise<{ figures: number; drawn: number; errors: string[] }>;
-export interface HandoutEntry { name: string; title: string; mode: string; html: string; pdf: string | null; ok: boolean; cell: number | null; error: string; seconds: number; backend: string; engine?: string; device?: string }
+export interface HandoutEntry { name: string; title: string; mode: string; html: string; pdf: string | null; ok: boolean; cell: number | null; error: string; seconds: number; backend: string; engine?: string; device?: string; seed?: number }
 export declare function indexHtml(entries: HandoutEntry[], o: { mode: string; generated?: Date }): string;
 export interface ExportOptions {
   names?: string[];
-  mode?: 'smoke' | 'full';
+  mode?: 'smoke' | 'laptop' | 'full' | 'auto';
   backend?: string;
+  /** REPRLAB_SEED for the kernels (default: inherited, else 0); shown in the banner when not 0. */
+  seed?: number | string;
   timeout?: number;
   outDir?: string;
   notebooksDir?: string;

@@ -6,7 +6,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, rea
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { defaultPython, executeNotebook, listNotebooks, ROOT } from '../notebooks.mjs';
+import { defaultPython, executeNotebook, listNotebooks, parseSeed, ROOT } from '../notebooks.mjs';
 
 export const TEMPLATE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 export const HANDOUTS_DIR = join(ROOT, 'handouts');
@@ -232,10 +232,14 @@ export function runInfo(ipynb, requestedMode = '') {
   return { mode: mode || requestedMode, engine: m?.[1] ?? '', device: (m?.[2] ?? '').trim() };
 }
 
-/** The banner's run line and, for smoke mode, the notice that these are not the lecture's figures (HTML). */
-export function runBannerHtml({ mode, engine, device }) {
+/**
+ * The banner's run line and, for smoke mode, the notice that these are not the lecture's figures (HTML). The seed
+ * (REPRLAB_SEED of the run) is shown when it is not 0, the default every figure in the docs refers to first.
+ */
+export function runBannerHtml({ mode, engine, device, seed = 0 }) {
   const parts = [`mode <b>${escapeHtml(mode || 'unknown')}</b>`, `engine <b>${escapeHtml(engine || 'unknown')}</b>`];
   if (device) parts.push(`device ${escapeHtml(device)}`);
+  if (Number(seed) !== 0) parts.push(`seed <b>${escapeHtml(String(seed))}</b>`);
   const run = `<span class="reprlab-run">${parts.join(' · ')}</span>`;
   return { run, notice: String(mode).toLowerCase() === 'smoke' ? SMOKE_NOTICE : '' };
 }
@@ -400,7 +404,8 @@ ${rows}
 
 /**
  * Execute notebooks and write handouts/<name>.html + .pdf and handouts/index.html.
- * Options: names (default all of notebooks/*.ipynb), mode ('smoke'), backend, timeout (per cell), outDir
+ * Options: names (default all of notebooks/*.ipynb), mode ('smoke'), backend, seed (REPRLAB_SEED for the kernels;
+ * default: inherited; shown in the banner when not 0), timeout (per cell), outDir
  * (default handouts/), pdf (default true), standalone (default false: pages share <outDir>/plotly.min.js; true:
  * each page carries plotly.js inline and works alone), notebooksDir, log. Resolves to { entries, failed, index }.
  */
@@ -409,6 +414,8 @@ export async function exportHandouts(o = {}) {
   if (!['auto', 'smoke', 'laptop', 'full'].includes(mode)) throw new Error(`exportHandouts: mode must be 'auto', 'smoke', 'laptop' or 'full' (got '${mode}')`);
   const outDir = resolve(o.outDir ?? HANDOUTS_DIR);
   const log = o.log ?? (() => {});
+  // the run's seed: o.seed (--seed), else the REPRLAB_SEED the kernel inherits, else 0
+  const seed = o.seed !== undefined ? parseSeed(o.seed, 'seed') : process.env.REPRLAB_SEED?.trim() ? parseSeed(process.env.REPRLAB_SEED, 'REPRLAB_SEED') : 0;
   const notebooks = listNotebooks(o.names ?? [], o.notebooksDir);
   const executedDir = join(outDir, '.executed');
   const entries = [];
@@ -421,6 +428,7 @@ export async function exportHandouts(o = {}) {
       const htmlPath = join(outDir, `${name}.html`);
       const pdfPath = join(outDir, `${name}.pdf`);
       let run;
+      let runSeed = seed;
       if (o.execute === false) {
         // re-render from the executed copy of an earlier run (its status from handouts.json)
         const prev = readIndexState(outDir).find((e) => e.name === name);
@@ -429,20 +437,21 @@ export async function exportHandouts(o = {}) {
           continue;
         }
         run = { ok: prev?.ok ?? true, cell: prev?.cell ?? null, error: prev?.error ?? '', seconds: prev?.seconds ?? 0 };
+        runSeed = prev?.seed ?? 0;
         log(`${name}: rendering the executed copy of the last run`);
       } else {
         rmSync(executed, { force: true });
         log(`${name}: executing (${mode} mode)...`);
-        run = await executeNotebook(nb, { mode, backend: o.backend, timeout: o.timeout, outPath: executed, cwd: dirname(nb) });
+        run = await executeNotebook(nb, { mode, backend: o.backend, seed, timeout: o.timeout, outPath: executed, cwd: dirname(nb) });
       }
-      const entry = { name, title, mode, html: `${name}.html`, pdf: null, ok: run.ok, cell: run.cell ?? null, error: run.error ?? '', seconds: run.seconds, backend: '', engine: '', device: '' };
+      const entry = { name, title, mode, html: `${name}.html`, pdf: null, ok: run.ok, cell: run.cell ?? null, error: run.error ?? '', seconds: run.seconds, backend: '', engine: '', device: '', seed: runSeed };
       const stamp = `${escapeHtml(new Date().toISOString().slice(0, 16).replace('T', ' '))} UTC`;
       try {
         const info = existsSync(executed) ? runInfo(executed, mode) : { mode, engine: '', device: '' };
         if (!info.engine && o.backend) info.engine = o.backend; // the notebook printed no initBackend line: what was forced
         entry.backend = existsSync(executed) ? backendLine(executed) : '';
         Object.assign(entry, { mode: info.mode, engine: info.engine, device: info.device });
-        const { run: runLine, notice } = runBannerHtml(info);
+        const { run: runLine, notice } = runBannerHtml({ ...info, seed: runSeed });
         const banner =
           `<a href="index.html">reprlab handouts</a> · <b>${escapeHtml(name)}</b> · ${runLine}` +
           ` · executed ${stamp} in ${run.seconds.toFixed(0)} s` +

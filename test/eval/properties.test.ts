@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  clustering, disentanglement, effectiveRank, factorCorrelations, features, invariance, project2d, smoothness, sparsity, tsne,
+  clustering, disentanglement, effectiveRank, factorCorrelations, features, invariance, project2d, smoothness, sparsity, tsne, tsneAsync,
 } from '../../lib/eval/index.js';
 import { symmetricEigen } from '../../lib/linalg/index.js';
+import { UMAP } from 'umap-js';
 import { Rng } from '../../lib/util/rng.js';
 import { axisTitlesOf } from '../../lib/viz/scatter.js';
 import { expectClose, expectNoLeak, useBackend } from '../helpers.js';
@@ -124,6 +125,43 @@ describe('2-D maps', () => {
     expect(Array.from(a.data)).toEqual(Array.from(b.data));
     expect(nearestSameClass(a)).toBe(1);
     expect(() => tsne(f, { perplexity: 40 })).toThrow(/perplexity/);
+  });
+
+  it('tsneAsync and project2d do not block the event loop, and give what the blocking versions give', async () => {
+    // a kernel (tslab) runs its heartbeat, interrupts and output on the event loop: a minute-long synchronous
+    // t-SNE or UMAP starves them (notebook 02's map cell at laptop size)
+    // ticks: a chain of setImmediate callbacks, which runs whenever the event loop gets a turn
+    let ticks = 0;
+    let spinning = true;
+    const spin = () => {
+      ticks++;
+      if (spinning) setImmediate(spin);
+    };
+    setImmediate(spin);
+    try {
+      const opts = { perplexity: 5, iterations: 400, seed: 3 };
+      ticks = 0;
+      const blocking = tsne(f, opts);
+      expect(ticks).toBe(0); // the blocking one gives the loop no turn
+      const sliced = await tsneAsync(f, { ...opts, sliceMs: 1e-9 }); // a slice per step
+      expect(ticks).toBeGreaterThan(100);
+      expect(Array.from(sliced.data)).toEqual(Array.from(blocking.data));
+      ticks = 0;
+      const mapped = await project2d(f, { method: 'tsne', ...opts, preDims: 0 });
+      expect(Array.from(mapped.data)).toEqual(Array.from(blocking.data));
+      // UMAP: fitAsync runs each epoch in its own setTimeout slice; the same epochs as fit()
+      ticks = 0;
+      const u = await project2d(f, { method: 'umap', nNeighbors: 5, seed: 2, iterations: 60, preDims: 0 });
+      expect(ticks).toBeGreaterThan(5);
+      const rng = new Rng(2);
+      const ref = new UMAP({ nComponents: 2, nNeighbors: 5, minDist: 0.1, random: () => rng.uniform(), nEpochs: 60 });
+      const rows = Array.from({ length: f.n }, (_, i) => Array.from(f.data.subarray(i * f.dim, (i + 1) * f.dim)));
+      expect(Array.from(u.data)).toEqual(Array.from(Float32Array.from(ref.fit(rows).flat())));
+    } finally {
+      spinning = false;
+    }
+    await expect(tsneAsync(f, { sliceMs: 0 })).rejects.toThrow(/sliceMs/);
+    await expect(tsneAsync(f, { perplexity: 400 })).rejects.toThrow(/perplexity/);
   });
 
   it('project2d: pca, umap (seeded), tsne', async () => {
