@@ -30,7 +30,10 @@ export interface TrainLoopOptions {
   history?: number[];
   /** Read losses back every n steps (default 10, and always at the end). */
   logEvery?: number;
-  /** Called with each read-back loss (after the step that produced it). */
+  /**
+   * Called once for every step's loss, in order, when the losses are read back (every `logEvery` steps: the calls of
+   * a read come together). For work every n steps (an evaluation), test `(step + 1) % n === 0` in the callback.
+   */
   onLog?: (info: { step: number; loss: number }) => void | Promise<void>;
   /** Called after every `checkpointEvery` steps and at the end, with the next step index and loss history. */
   checkpoint?: (nextStep: number, history: number[]) => Promise<void>;
