@@ -107,10 +107,10 @@ export function limitArgs(l: SandboxLimits): string[] {
   return ['/usr/bin/prlimit', `--as=${bytes(l.memoryMb)}`, `--data=${bytes(l.memoryMb)}`, `--cpu=${cpu}:${cpu + 5}`, `--nproc=${l.processes}`, `--fsize=${bytes(l.fileSizeMb)}`, '--nofile=1024', '--core=0', '--'];
 }
 
-/** The tslab kernel command (the supervisor fills in {connection_file}). */
+/** The tslab kernel command, through lib/notebook/tslab-kernel.ts (queued ZeroMQ sends); the supervisor fills in {connection_file}. */
 export function kernelArgv(root: string, l: SandboxLimits): string[] {
   const heap = Math.max(256, Math.floor(l.memoryMb * 0.6));
-  return [...limitArgs(l), process.execPath, `--max-old-space-size=${heap}`, join(root, 'node_modules', 'tslab', 'bin', 'tslab'), 'kernel', '--config-path', '{connection_file}'];
+  return [...limitArgs(l), process.execPath, `--max-old-space-size=${heap}`, join(root, 'dist', 'notebook', 'tslab-kernel.js'), 'kernel', '--config-path', '{connection_file}'];
 }
 
 /** The environment every kernel gets (and nothing more). */

@@ -59,7 +59,9 @@ export function ensureKernel({ python = defaultPython(), kernel = 'tslab' } = {}
   if (list.status === 0) {
     try {
       const spec = JSON.parse(list.stdout).kernelspecs?.[kernel]?.spec;
-      if (spec && existsSync(spec.argv?.[0] ?? '')) return `kernel '${kernel}' registered (${spec.argv[0]})`;
+      // a spec from before the launcher (tslab's own bin) is registered again: its kernel can die mid-notebook
+      const launcher = spec?.argv?.find((a) => typeof a === 'string' && a.endsWith('tslab-kernel.js'));
+      if (spec && existsSync(spec.argv?.[0] ?? '') && launcher && existsSync(launcher)) return `kernel '${kernel}' registered (${launcher})`;
     } catch {
       /* fall through to registering */
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Register the tslab (TypeScript) Jupyter kernel with a Python's Jupyter (default Debian's /usr/bin/python3),
-# pointing at this project's node_modules/.bin/tslab. Idempotent.
+# running this project's tslab through dist/notebook/tslab-kernel.js. Idempotent.
 #
 # Where it goes (Jupyter's own rule for `kernelspec install`):
 #   as a user: per user,     ~/.local/share/jupyter/kernels/tslab
@@ -28,14 +28,19 @@ done
 [ -n "$where" ] || { [ "$(id -u)" = 0 ] || where="--user"; }
 bin="$PWD/node_modules/.bin/tslab"
 [ -x "$bin" ] || { echo "register-kernel: $bin missing; run 'npm ci' first" >&2; exit 1; }
+# The kernel is tslab started through dist/notebook/tslab-kernel.js, which queues tslab's ZeroMQ sends (without it a
+# busy output socket kills the kernel mid-notebook: lib/notebook/zmq-send-queue.ts).
+launcher="$PWD/dist/notebook/tslab-kernel.js"
+[ -f "$launcher" ] || { echo "register-kernel: $launcher missing; run 'npm run build' first" >&2; exit 1; }
+node=$(command -v node) || { echo "register-kernel: node is not on PATH" >&2; exit 1; }
 # Debian's Python 3.11 + debugpy: importing ipykernel prints a "Debugger warning: frozen modules" notice; these
 # two switches silence it (they change nothing else).
 export PYDEVD_DISABLE_FILE_VALIDATION=1
 jupyter() { "$py" -X frozen_modules=off -m jupyter "$@"; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 spec="$tmp/tslab"; mkdir -m 755 "$spec"
-# the same kernel.json `tslab install` writes
-printf '{"argv": ["%s", "kernel", "--config-path", "{connection_file}"], "display_name": "TypeScript", "language": "typescript"}\n' "$bin" >"$spec/kernel.json"
+# the kernel.json `tslab install` writes, with node + our launcher in place of tslab's bin
+printf '{"argv": ["%s", "%s", "kernel", "--config-path", "{connection_file}"], "display_name": "TypeScript", "language": "typescript"}\n' "$node" "$launcher" >"$spec/kernel.json"
 jupyter kernelspec install --replace --name tslab $where "$spec" >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }
 # a jslab kernel from an earlier `tslab install` of this checkout
 json=$(jupyter kernelspec list --json)
@@ -45,4 +50,4 @@ dir=$("$py" -c 'import json,sys; k=json.load(sys.stdin)["kernelspecs"].get("tsla
 [ -n "$dir" ] || { echo "register-kernel: the tslab kernel is not listed by $py -m jupyter kernelspec list" >&2; exit 1; }
 scope="per user"; case "$dir" in "$HOME"/*) ;; *) scope="system-wide" ;; esac
 [ "$where" = --sys-prefix ] && scope="in $("$py" -c 'import sys; print(sys.prefix)')"
-echo "register-kernel: TypeScript kernel 'tslab' registered $scope in $dir (runs $bin)"
+echo "register-kernel: TypeScript kernel 'tslab' registered $scope in $dir (runs $launcher)"

@@ -71,7 +71,8 @@ describe.runIf(jupyter.status === 0 && existsSync(join(ROOT, 'node_modules', '.b
       expect(r.stdout).toMatch(/removed the unused 'jslab' kernel/);
       expect(readdirSync(kernels)).toEqual(['tslab']);
       expect(readdirSync(join(kernels, 'tslab'))).toEqual(['kernel.json']);
-      expect(JSON.parse(readFileSync(join(kernels, 'tslab', 'kernel.json'), 'utf8'))).toEqual({ argv: [bin, 'kernel', '--config-path', '{connection_file}'], display_name: 'TypeScript', language: 'typescript' });
+      const node = spawnSync('bash', ['-c', 'command -v node'], { encoding: 'utf8' }).stdout.trim();
+      expect(JSON.parse(readFileSync(join(kernels, 'tslab', 'kernel.json'), 'utf8'))).toEqual({ argv: [node, join(ROOT, 'dist', 'notebook', 'tslab-kernel.js'), 'kernel', '--config-path', '{connection_file}'], display_name: 'TypeScript', language: 'typescript' });
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
