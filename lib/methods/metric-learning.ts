@@ -24,10 +24,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Labels } from '../losses/metric/common.js';
 import { makeCenters, updateCenters } from '../losses/metric/center.js';
 import { type MetricLoss, type MetricLossName, type MetricLossOptions, metricLosses } from '../losses/metric/registry.js';
-import type { Margin } from '../losses/metric/angular.js';
-import type { OnlineTripletStrategy } from '../losses/metric/online-triplet.js';
 import { siameseNetwork, type SiameseNetwork } from '../models/siamese.js';
-import type { DistanceName } from '../ops/distances.js';
 import type { ImageSource } from '../train/batches.js';
 import { fit } from '../train/fit.js';
 import type { TrainResult } from '../train/loop.js';
@@ -37,7 +34,8 @@ import { classBalancedSampler } from '../train/samplers.js';
 import { check } from '../util/errors.js';
 import { checkLabelValues, readLabels } from '../util/labels.js';
 
-export interface MetricLearnerOptions {
+/** The learner's options; the loss settings (margin, scale, mining, average, distance, subCenters, centerWeight) are MetricLossOptions'. */
+export interface MetricLearnerOptions extends MetricLossOptions {
   /** A name of `metricLosses` ('softmax', 'center', 'pair', 'triplet', 'cosface', 'arcface', 'subcenterArcface') or a loss function. */
   loss: MetricLossName | MetricLoss;
   /** [height, width, channels] of the images. */
@@ -50,20 +48,6 @@ export interface MetricLearnerOptions {
   widths?: number[];
   /** Embedding size K (default 64). */
   embeddingDim?: number;
-  /** Margin of the loss (defaults: pair 1, triplet 0.2, cosface 0.35, arcface 0.5); per class for cosface/arcface. */
-  margin?: Margin;
-  /** s of the margin softmax losses (default 30). */
-  scale?: number;
-  /** Triplet mining strategy (default 'batchHard'). */
-  mining?: OnlineTripletStrategy;
-  /** Averaging of the mined triplet loss (default 'selected'). */
-  average?: 'selected' | 'nonzero';
-  /** Distance of the pair/triplet losses (defaults: pair 'euclidean', triplet 'squared'). */
-  distance?: DistanceName;
-  /** Sub-centres per class (subcenterArcface; default 3). */
-  subCenters?: number;
-  /** λ of the center loss (default 0.1). */
-  centerWeight?: number;
   /** α, the centre update rate (default 0.5). */
   centerRate?: number;
   /** Adam's learning rate (default 1e-3; ignored when `optimizer` is given). */

@@ -8,6 +8,7 @@ import { syntheticShapes } from '../../lib/data/shapes.js';
 import type { ImageSet } from '../../lib/data/types.js';
 import type { Method } from '../../lib/train/method.js';
 import { smallCnn } from '../../lib/models/encoders.js';
+import { Rng } from '../../lib/util/rng.js';
 import { expectClose } from '../helpers.js';
 
 /** 8×8 colour shapes (n images, 4 classes). */
@@ -57,4 +58,21 @@ export async function expectResumeMatches(make: (reinit: boolean) => Method<unkn
   const [ea, eb] = [extra(straight), extra(second)];
   for (let j = 0; j < ea.length; j++) expectClose(await eb[j]!.data(), await ea[j]!.data(), 1e-4, 1e-3);
   for (const m of [straight, first, second]) m.dispose();
+}
+
+/** 4 classes of 8×8 images: a bright square in one of four quadrants, plus noise. */
+export function quadrants(perClass: number, seed = 0) {
+  const r = new Rng(seed);
+  const n = 4 * perClass;
+  const images = new Float32Array(n * 64);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % 4;
+    labels[i] = c;
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) {
+      const on = (y < 4) === (c < 2) && (x < 4) === (c % 2 === 0);
+      images[i * 64 + y * 8 + x] = Math.min(1, Math.max(0, (on ? 0.8 : 0.1) + 0.1 * r.normal()));
+    }
+  }
+  return { images, labels, n, height: 8, width: 8, channels: 1 };
 }

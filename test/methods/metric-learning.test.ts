@@ -2,31 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { METRIC_LOSSES } from '../../lib/losses/metric/index.js';
 import { metricLearner } from '../../lib/methods/metric-learning.js';
-import { Rng } from '../../lib/util/rng.js';
 import { useBackend } from '../helpers.js';
 import { classBalancedSampler } from '../../lib/train/samplers.js';
 import { fit } from '../../lib/train/fit.js';
 import { join } from 'node:path';
-import { tmp } from './fixtures.js';
+import { tmp, quadrants } from './fixtures.js';
 
 beforeAll(() => useBackend('cpu'));
 
-/** 4 classes of 8×8 images: a bright square in one of four quadrants, plus noise. */
-function quadrants(perClass: number, seed = 0) {
-  const r = new Rng(seed);
-  const n = 4 * perClass;
-  const images = new Float32Array(n * 64);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const c = i % 4;
-    labels[i] = c;
-    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) {
-      const on = (y < 4) === (c < 2) && (x < 4) === (c % 2 === 0);
-      images[i * 64 + y * 8 + x] = Math.min(1, Math.max(0, (on ? 0.8 : 0.1) + 0.1 * r.normal()));
-    }
-  }
-  return { images, labels, n, height: 8, width: 8, channels: 1 };
-}
 
 describe('metricLearner', () => {
   const data = quadrants(8);

@@ -44,15 +44,21 @@ export interface MetricBatch {
   centers?: tf.Variable;
 }
 
-/** The loss settings of the metric learner (see MetricLearnerOptions). */
+/** The loss settings of the metric learner (MetricLearnerOptions extends these). */
 export interface MetricLossOptions {
+  /** Margin of the loss (defaults: pair 1, triplet 0.2, cosface 0.35, arcface 0.5); per class for cosface/arcface. */
   margin?: Margin;
+  /** s of the margin softmax losses (default 30). */
   scale?: number;
+  /** Triplet mining strategy (default 'batchHard'). */
   mining?: OnlineTripletStrategy;
   /** Averaging of the mined triplet loss (default 'selected'). */
   average?: 'selected' | 'nonzero';
+  /** Distance of the pair/triplet losses (defaults: pair 'euclidean', triplet 'squared'). */
   distance?: DistanceName;
+  /** Sub-centres per class (subcenterArcface; default 3). */
   subCenters?: number;
+  /** λ of the center loss (default 0.1). */
   centerWeight?: number;
 }
 
