@@ -5,25 +5,14 @@
 import os from 'node:os';
 import { tf, smallCnn, projectionHead, ntXent } from 'reprlab';
 import { measurementBackend, option } from './backend.mjs';
+import { simclrBenchStep } from './simclr-bench-step.mjs';
 
 const B = Number(option('batch', '256'));
 const steps = Number(option('steps', '5'));
 const profile = option('profile', '1') === '1';
 for (const [name, v] of [['batch', B], ['steps', steps]]) if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer (got '${option(name, '')}')`);
 const backend = await measurementBackend();
-const encoder = smallCnn({ inputShape: [28, 28, 1], widths: [32, 64, 128], seed: 1 });
-const head = projectionHead({ inputDim: 128, hiddenDim: 128, outputDim: 64, seed: 2 });
-const opt = tf.train.adam(1e-3);
-const x = tf.randomUniform([B, 28, 28, 1], 0, 1, 'float32', 3);
-const n1 = tf.randomNormal([B, 28, 28, 1], 0, 0.1, 'float32', 4);
-const n2 = tf.randomNormal([B, 28, 28, 1], 0, 0.1, 'float32', 5);
-const vars = [encoder, head].flatMap((m) => m.trainableWeights.map((w) => w.read()));
-const step = () =>
-  opt.minimize(() => {
-    const views = tf.concat([tf.add(x, n1), tf.add(x, n2)], 0);
-    const z = head.apply(encoder.apply(views, { training: true }), { training: true });
-    return ntXent(z.slice([0, 0], [B, -1]), z.slice([B, 0], [B, -1]), { temperature: 0.5 });
-  }, true, vars);
+const { step } = simclrBenchStep({ tf, smallCnn, projectionHead, ntXent }, B);
 
 const first = step();
 const loss0 = (await first.data())[0];

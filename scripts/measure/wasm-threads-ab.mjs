@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { option } from './backend.mjs';
+import { simclrBenchStep } from './simclr-bench-step.mjs';
 
 const int = (name, fallback, min = 1) => {
   const v = option(name, fallback);
@@ -25,18 +26,7 @@ if (process.argv.includes('--child')) {
   const { initBackend, tf, smallCnn, projectionHead, ntXent } = await import('reprlab');
   await initBackend({ backend: 'wasm', wasmThreads: threads, verbose: false });
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
-  const encoder = smallCnn({ inputShape: [28, 28, 1], widths: [32, 64, 128], seed: 1 });
-  const head = projectionHead({ inputDim: 128, hiddenDim: 128, outputDim: 64, seed: 2 });
-  const opt = tf.train.adam(1e-3);
-  const x = tf.randomUniform([B, 28, 28, 1], 0, 1, 'float32', 3);
-  const n1 = tf.randomNormal([B, 28, 28, 1], 0, 0.1, 'float32', 4);
-  const n2 = tf.randomNormal([B, 28, 28, 1], 0, 0.1, 'float32', 5);
-  const vars = [encoder, head].flatMap((m) => m.trainableWeights.map((w) => w.read()));
-  const step = () => opt.minimize(() => {
-    const views = tf.concat([tf.add(x, n1), tf.add(x, n2)], 0);
-    const z = head.apply(encoder.apply(views, { training: true }), { training: true });
-    return ntXent(z.slice([0, 0], [B, -1]), z.slice([B, 0], [B, -1]), { temperature: 0.5 });
-  }, true, vars);
+  const { step } = simclrBenchStep({ tf, smallCnn, projectionHead, ntXent }, B);
   process.stdout.write(JSON.stringify({ ready: true, threads: getThreadsCount() }) + '\n');
   for await (const line of createInterface({ input: process.stdin })) {
     if (line !== 'step') break;
