@@ -9,7 +9,7 @@
  * host does not exist for it. It runs in new user, pid, network (loopback only), ipc, uts and cgroup namespaces,
  * as uid/gid 65534 (when the grader runs as root the host uid is 65534 too), with an allow-listed environment,
  * no capabilities, no further user namespaces, its own session (no terminal injection), and dies with the
- * supervisor. Limits (prlimit, inside): address space, data, CPU seconds, processes, file size, open files, no
+ * supervisor. Limits (prlimit, inside): data (not the address space: wasm), CPU seconds, processes, file size, open files, no
  * core dumps.
  */
 import { spawnSync } from 'node:child_process';
@@ -21,7 +21,7 @@ export const HOME_INSIDE = '/home/student';
 export const SOCKETS_INSIDE = '/run/kernel';
 
 export interface SandboxLimits {
-  /** Address space and data segment of every process, MiB (default 4096). */
+  /** Private writable memory (the data limit: V8 heap, buffers, the wasm heap) of every process, MiB (default 4096). */
   memoryMb: number;
   /** CPU seconds of every process (SIGXCPU, then SIGKILL 5 s later). */
   cpuSeconds: number;
@@ -104,7 +104,10 @@ function lstatTarget(p: string): string {
 export function limitArgs(l: SandboxLimits): string[] {
   const bytes = (mb: number) => String(Math.round(mb * 1024 * 1024));
   const cpu = Math.ceil(l.cpuSeconds);
-  return ['/usr/bin/prlimit', `--as=${bytes(l.memoryMb)}`, `--data=${bytes(l.memoryMb)}`, `--cpu=${cpu}:${cpu + 5}`, `--nproc=${l.processes}`, `--fsize=${bytes(l.fileSizeMb)}`, '--nofile=1024', '--core=0', '--'];
+  // memory: the data limit (private writable memory: V8's heap, array buffers, the wasm engine's heap as it grows),
+  // not the address space: WebAssembly reserves ~10 GiB of address space (guard regions, never touched) per
+  // instance, so an --as limit of a few GB stops the wasm engine from starting at all
+  return ['/usr/bin/prlimit', `--data=${bytes(l.memoryMb)}`, `--cpu=${cpu}:${cpu + 5}`, `--nproc=${l.processes}`, `--fsize=${bytes(l.fileSizeMb)}`, '--nofile=1024', '--core=0', '--'];
 }
 
 /** The tslab kernel command, through lib/notebook/tslab-kernel.ts (queued ZeroMQ sends); the supervisor fills in {connection_file}. */

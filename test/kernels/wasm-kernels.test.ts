@@ -1,4 +1,4 @@
-// Our wasm Tile, Sum/Mean (leading axes) and MaxPoolGrad against the cpu backend on odd shapes, values and
+// Our wasm Tile, Sum/Mean (leading axes), MaxPoolGrad, Transpose and BatchMatMul (transposed operands) against the cpu backend on odd shapes, values and
 // gradients; no tensor leaks; and a kernel that neither wasm nor we have fails with an error naming it.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
@@ -97,6 +97,45 @@ describe('wasm kernels', () => {
         tf.unsortedSegmentSum(x, tf.tensor1d([2, 0, 2, 1, 0], 'int32'), 4),
       ];
       tf.dispose([x, idx, v, t]);
+      return outs;
+    });
+  });
+
+  it('Transpose equals cpu: every perm of rank 3 and 4, merged and size-1 axes, long and short runs, int32', async () => {
+    const perms = (r: number): number[][] => (r === 1 ? [[0]] : perms(r - 1).flatMap((p) => Array.from({ length: r }, (_, i) => [...p.slice(0, i), r - 1, ...p.slice(i)])));
+    await sameOnBoth(() => {
+      const x3 = tf.tensor3d(values(3 * 5 * 7, 13), [3, 5, 7]);
+      const x4 = tf.tensor4d(values(2 * 3 * 1 * 65, 14), [2, 3, 1, 65]); // a size-1 axis; runs of 65 (the `set` path)
+      const outs = [
+        ...perms(3).map((p) => tf.transpose(x3, p)),
+        ...perms(4).map((p) => tf.transpose(x4, p)),
+        tf.transpose(tf.tensor2d(values(33 * 70, 15), [33, 70])), // a matrix beyond one 32 × 32 block
+        tf.transpose(tf.tensor(values(4 * 5 * 3 * 2 * 6, 16), [4, 5, 3, 2, 6]), [2, 0, 3, 1, 4]), // multi-head attention's
+        tf.transpose(tf.tensor3d([1, 2, 3, 4, 5, 6], [1, 2, 3], 'int32'), [2, 0, 1]),
+        tf.transpose(tf.zeros([0, 3, 2]), [2, 1, 0]),
+        tf.transpose(tf.tensor1d(values(5, 17)), [0]),
+      ];
+      tf.dispose([x3, x4]);
+      return outs;
+    }, 0, 0);
+  });
+
+  it('BatchMatMul equals cpu in all four transpose combinations, batched, broadcast, and in a dense layer\'s gradients', async () => {
+    await sameOnBoth(() => {
+      const outs: tf.Tensor[] = [];
+      for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+        const a = tf.tensor3d(values(4 * 7 * 5, 18), ta ? [4, 5, 7] : [4, 7, 5]);
+        const b = tf.tensor3d(values(4 * 5 * 3, 19), tb ? [4, 3, 5] : [4, 5, 3]);
+        const b1 = tf.tensor3d(values(5 * 3, 20), tb ? [1, 3, 5] : [1, 5, 3]); // batch broadcast
+        const m = tf.tensor2d(values(33 * 70, 21), ta ? [70, 33] : [33, 70]);
+        const n = tf.tensor2d(values(70 * 9, 22), tb ? [9, 70] : [70, 9]);
+        outs.push(tf.matMul(a, b, ta, tb), tf.matMul(a, b1, ta, tb), tf.matMul(m, n, ta, tb));
+        tf.dispose([a, b, b1, m, n]);
+      }
+      const x = tf.tensor3d(values(2 * 6 * 5, 23), [2, 6, 5]), w = tf.tensor2d(values(5 * 4, 24), [5, 4]);
+      const [gx, gw] = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(tf.reshape(p, [12, 5]), q))))([x, w]);
+      outs.push(gx!, gw!);
+      tf.dispose([x, w]);
       return outs;
     });
   });

@@ -11,9 +11,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { stock, WASM, type WasmKernelFunc } from './backend.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
+import { batchMatMul } from './batch-mat-mul.js';
 import { maxPoolGrad } from './max-pool-grad.js';
 import { mean, sum } from './reduce.js';
 import { tile } from './tile.js';
+import { transpose } from './transpose.js';
 import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 
 /** Our wasm kernels, by tfjs kernel name. */
@@ -25,6 +27,8 @@ export const WASM_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
   Mean: mean,
   MaxPoolGrad: maxPoolGrad,
   UnsortedSegmentSum: unsortedSegmentSum,
+  Transpose: transpose,
+  BatchMatMul: batchMatMul,
 };
 
 /** Register ours for 'wasm' (idempotent; after the wasm package is loaded). Returns the kernel names. */
