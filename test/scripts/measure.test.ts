@@ -20,6 +20,11 @@ describe('scripts/measure', () => {
     expect(option('steps', '6000', ['--backend', 'cpu'])).toBe('6000');
     expect(option('steps', '6000', ['--steps'])).toBe('6000');
   });
+  it('wasm-matmul-ab: a bad --steps is named before any model is built', () => {
+    const r = run('wasm-matmul-ab.mjs', '--steps', '0');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/--steps must be a positive integer/);
+  });
   it('autoencoder-knn: a bad --steps is named', () => {
     const r = run('autoencoder-knn.mjs', '--steps', '0');
     expect(r.status).not.toBe(0);
