@@ -106,11 +106,7 @@ export function gradeCells(nb: Notebook): GradeCellInfo[] {
 
 /** The student version of an instructor source (the source is not modified). */
 export function makeStudentVersion(source: Notebook, name = 'assignment'): Notebook {
-  throwOnErrors(validateSource(source, name), name);
-  const nb = cloneNotebook(source);
-  nb.cells.forEach((cell, i) => {
-    clearOutputs(cell);
-    const m = nbgraderOf(cell);
+  const nb = releaseCopy(source, name, (cell, i, m) => {
     if (!m) return;
     const where = `${name} cell ${i} '${m.grade_id}'`;
     if (isSolution(cell)) cell.source = clearSolutions(sourceOf(cell), { cellType: cell.cell_type, gradeId: m.grade_id, where });
@@ -128,12 +124,18 @@ export function makeStudentVersion(source: Notebook, name = 'assignment'): Noteb
 
 /** The notebook the grader runs for the instructor's own cells: hidden tests revealed, outputs cleared. */
 export function makeGradingVersion(source: Notebook, name = 'assignment'): Notebook {
+  return releaseCopy(source, name, (cell, i, m) => {
+    if (m && isGrade(cell) && !isSolution(cell) && cell.cell_type === 'code') cell.source = revealHiddenTests(sourceOf(cell), `${name} cell ${i}`);
+  });
+}
+
+/** A checked copy of an instructor source with every output cleared, each cell then edited by `edit`. */
+function releaseCopy(source: Notebook, name: string, edit: (cell: Notebook['cells'][number], index: number, meta: ReturnType<typeof nbgraderOf>) => void): Notebook {
   throwOnErrors(validateSource(source, name), name);
   const nb = cloneNotebook(source);
   nb.cells.forEach((cell, i) => {
     clearOutputs(cell);
-    const m = nbgraderOf(cell);
-    if (m && isGrade(cell) && !isSolution(cell) && cell.cell_type === 'code') cell.source = revealHiddenTests(sourceOf(cell), `${name} cell ${i}`);
+    edit(cell, i, nbgraderOf(cell));
   });
   return nb;
 }
