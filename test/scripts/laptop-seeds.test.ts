@@ -18,6 +18,7 @@ describe('scripts/measure/laptop-seeds', () => {
     expect(parseClaim('✓ the loss (of a fixed batch) went down (first 2.303, last 0.612, gap 1.4e-7)')).toEqual({ mark: '✓', text: 'the loss (of a fixed batch) went down', figures: { first: 2.303, last: 0.612, gap: 1.4e-7 } });
     expect(parseClaim('· batch size at equal epochs (paper: Fig. 9) not visible')).toEqual({ mark: '·', text: 'batch size at equal epochs (paper: Fig. 9) not visible', figures: {} });
     expect(parseClaim('✗ probe beats pixels (SimCLR 0.55, pixels 0.746)').figures).toEqual({ SimCLR: 0.55, pixels: 0.746 });
+    expect(parseClaim('✓ PCA disentangles (PCA of RGB 0.453, |corr(PC 1, value)| 0.885)').figures).toEqual({ 'PCA of RGB': 0.453, '|corr(PC 1, value)|': 0.885 });
   });
 
   it('spread: one value alone, else mean [min, max]', () => {

@@ -24,13 +24,28 @@ export function parseClaim(line) {
       else if (body[i] === '(' && --depth === 0) break;
     }
     const inner = body.slice(i + 1, -1);
-    const pairs = inner.split(', ').map((p) => /^(.*\S)\s+(-?[\d.]+(?:e[-+]?\d+)?)(%?)$/.exec(p));
+    const pairs = splitTopLevel(inner).map((p) => /^(.*\S)\s+(-?[\d.]+(?:e[-+]?\d+)?)(%?)$/.exec(p));
     if (i > 0 && pairs.length > 0 && pairs.every(Boolean)) {
       figures = Object.fromEntries(pairs.map((m) => [m[1], +m[2]]));
       body = body.slice(0, i).trim();
     }
   }
   return { mark, text: body, figures };
+}
+
+/** Split "a 1, f(x, y) 2" at the commas outside parentheses. */
+function splitTopLevel(s) {
+  const parts = [];
+  let depth = 0, start = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '(') depth++;
+    else if (s[i] === ')') depth--;
+    else if (depth === 0 && s.startsWith(', ', i)) {
+      parts.push(s.slice(start, i));
+      start = i + 2;
+    }
+  }
+  return [...parts, s.slice(start)];
 }
 
 const fmt = (v) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : Math.abs(v) >= 1e-3 ? v.toFixed(3) : v.toExponential(1));
