@@ -22,6 +22,7 @@ export declare function runInfo(ipynb: string, requestedMode?: string): RunInfo;
 /** The banner line; `seed` (the run's REPRLAB_SEED) is shown when it is not 0. */
 export declare function runBannerHtml(info: RunInfo & { seed?: number }): { run: string; notice: string };
 export declare const SMOKE_NOTICE: string;
+export declare const LAPTOP_NOTICE: string;
 export declare const PLOTLY_INLINE: RegExp;
 export declare const SHARED_PLOTLY: string;
 export declare function externalisePlotly(html: string): { html: string; plotly: string };

@@ -87,6 +87,7 @@ const CSS = `
 .reprlab-banner a { color: #1a5fb4; }
 .reprlab-run { font-weight: 600; }
 .reprlab-smoke { font: 14px/1.45 system-ui, sans-serif; margin: 0; padding: 8px 16px; background: #fff4d6; border-bottom: 2px solid #e5a50a; color: #3d2c00; }
+.reprlab-laptop { font: 14px/1.45 system-ui, sans-serif; margin: 0; padding: 8px 16px; background: #eaf2fb; border-bottom: 2px solid #3b7dd8; color: #13294b; }
 .reprlab-error { font: 14px/1.45 system-ui, sans-serif; margin: 12px 16px; padding: 12px 16px; border: 2px solid #c01c28; background: #fdecec; color: #5c0a10; border-radius: 4px; }
 .reprlab-error pre { white-space: pre-wrap; font-size: 12px; margin: 8px 0 0; max-height: 24em; overflow: auto; }
 .reprlab-failed-cell { outline: 3px solid #c01c28; outline-offset: 2px; }
@@ -233,7 +234,7 @@ export function runInfo(ipynb, requestedMode = '') {
 }
 
 /**
- * The banner's run line and, for smoke mode, the notice that these are not the lecture's figures (HTML). The seed
+ * The banner's run line and its notice: for smoke mode, that these are not the lecture's figures; for laptop mode, what holds at that size (HTML). The seed
  * (REPRLAB_SEED of the run) is shown when it is not 0, the default every figure in the docs refers to first.
  */
 export function runBannerHtml({ mode, engine, device, seed = 0 }) {
@@ -241,13 +242,20 @@ export function runBannerHtml({ mode, engine, device, seed = 0 }) {
   if (device) parts.push(`device ${escapeHtml(device)}`);
   if (Number(seed) !== 0) parts.push(`seed <b>${escapeHtml(String(seed))}</b>`);
   const run = `<span class="reprlab-run">${parts.join(' · ')}</span>`;
-  return { run, notice: String(mode).toLowerCase() === 'smoke' ? SMOKE_NOTICE : '' };
+  const m = String(mode).toLowerCase();
+  return { run, notice: m === 'smoke' ? SMOKE_NOTICE : m === 'laptop' ? LAPTOP_NOTICE : '' };
 }
 
 export const SMOKE_NOTICE =
   '<div class="reprlab-smoke" role="note"><b>Smoke test, not the lecture&apos;s figures.</b> This handout ran at tiny sizes that only check ' +
   'that every cell works; its numbers and plots are not the results the lecture discusses, and some claims may not hold ' +
   'at this size. Make the real handouts with <code>npm run handouts</code> in a larger mode (see docs/handouts.md).</div>';
+
+export const LAPTOP_NOTICE =
+  '<div class="reprlab-laptop" role="note"><b>Laptop size.</b> This handout ran at sizes made for a laptop CPU, at which every ' +
+  'closing claim of the notebook holds over seeds 0, 1 and 2 (docs/results.md). Absolute accuracies are below the papers&apos; ' +
+  '(less data, smaller models, shorter training); where a lecture claim needs the full size, the notebook says so and gives the ' +
+  'paper&apos;s figure beside ours. The lecture&apos;s sizes: <code>--mode full</code>, on a GPU.</div>';
 
 /** The marker lib/viz puts before the inline plotly.js of a session's first figure (lib/viz/figure.ts). */
 export const PLOTLY_INLINE = /<script type="text\/javascript">\/\* plotly\.js, once per notebook session \*\/\n([\s\S]*?)\n<\/script>/;

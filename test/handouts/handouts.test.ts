@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decorateHtml, exportHandouts, externalisePlotly, headingsOf, indexHtml, runBannerHtml, runInfo, SMOKE_NOTICE, textOf, tocHtml, withPromptNumbers } from '../../scripts/handouts/export.mjs';
+import { decorateHtml, exportHandouts, externalisePlotly, headingsOf, indexHtml, LAPTOP_NOTICE, runBannerHtml, runInfo, SMOKE_NOTICE, textOf, tocHtml, withPromptNumbers } from '../../scripts/handouts/export.mjs';
 import { figureHtml } from '../../lib/viz/figure.js';
 import { chromiumMissing, jupyterServerMissing, nbconvertMissing } from '../browser/env.js';
 
@@ -70,7 +70,9 @@ describe('handout HTML', () => {
     expect(smoke.run).toBe('<span class="reprlab-run">mode <b>smoke</b> · engine <b>cpu</b> · device JS &lt;engine&gt;</span>');
     expect(smoke.notice).toBe(SMOKE_NOTICE);
     expect(SMOKE_NOTICE).toMatch(/Smoke test, not the lecture&apos;s figures/);
-    expect(runBannerHtml({ mode: 'laptop', engine: 'wasm', device: '' }).notice).toBe('');
+    expect(runBannerHtml({ mode: 'laptop', engine: 'wasm', device: '' }).notice).toBe(LAPTOP_NOTICE);
+    expect(LAPTOP_NOTICE).toMatch(/holds over seeds 0, 1 and 2/);
+    expect(runBannerHtml({ mode: 'full', engine: 'tensorflow', device: 'CUDA' }).notice).toBe('');
     const out = decorateHtml(page, { banner: 'b', notice: smoke.notice });
     expect(out).toMatch(/<div class="reprlab-banner">b<\/div>\n<div class="reprlab-smoke"[\s\S]*<nav class="reprlab-toc"/);
   });
