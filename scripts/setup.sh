@@ -4,7 +4,7 @@
 #   2. npm ci            3. npm run build         4. which backend the notebooks get (and the optional
 #   tfjs-node packages' fate)   5. register the tslab Jupyter kernel
 #   6. the main job: npm run handouts (every notebook executed -> handouts/*.html + *.pdf) in auto mode: full on
-#      a GPU backend, laptop on a CPU engine (all ten in about 40 min on a 2-core CPU; docs/results.md, "Laptop mode")
+#      a GPU backend, laptop on a CPU engine (all ten in about 17 min on a 2-core CPU; docs/results.md, "Laptop mode")
 # Options: --no-run (stop after set-up), --mode auto|smoke|laptop|full (handouts mode, default auto; smoke = the
 #          quick self-check, ~10 min on a 2-core CPU, whose figures are a smoke test, not the lecture's).
 # REPRLAB_SKIP_SYSTEM=1 skips step 1 (no root, or packages installed another way).

@@ -206,12 +206,13 @@ export function notebookTitle(ipynb) {
 /**
  * What a handout was made with, from the executed notebook: { mode, engine, device }. `engine` and `device` come
  * from initBackend's line ("reprlab: backend webgpu on llvmpipe ..."); `mode` from the notebook's metadata
- * (`metadata.reprlab.mode`, if the runner recorded one), else a printed "reprlab: mode NAME" line, else
+ * (`metadata.reprlab.mode`, if the runner recorded one), else a printed "reprlab: mode NAME" or "run mode: NAME" line, else
  * `requestedMode` (what the runner asked for). Any mode name is kept as it is.
  */
 export function runInfo(ipynb, requestedMode = '') {
   const line = backendLine(ipynb);
-  const m = /^backend (\S+)(?: on (.*))?$/.exec(line);
+  // 'backend webgpu on llvmpipe (LLVM …) [mesa]' or 'backend wasm (XNNPACK, SIMD, 1 thread)'
+  const m = /^backend (\S+)(?: on (.*)| \((.*)\))?$/.exec(line);
   let mode = '';
   try {
     const nb = JSON.parse(readFileSync(ipynb, 'utf8'));
@@ -219,7 +220,7 @@ export function runInfo(ipynb, requestedMode = '') {
     for (const c of mode ? [] : (nb.cells ?? [])) {
       for (const o of c.outputs ?? []) {
         const text = Array.isArray(o.text) ? o.text.join('') : String(o.text ?? '');
-        const hit = /reprlab: (?:run )?mode:? ([\w.-]+)/.exec(text);
+        const hit = /(?:reprlab: (?:run )?mode:?|^run mode:) ([\w.-]+)/m.exec(text); // initBackend's line, or a notebook's 'run mode: laptop, seed 0'
         if (hit) {
           mode = hit[1];
           break;
@@ -230,7 +231,7 @@ export function runInfo(ipynb, requestedMode = '') {
   } catch {
     /* unreadable: the requested mode */
   }
-  return { mode: mode || requestedMode, engine: m?.[1] ?? '', device: (m?.[2] ?? '').trim() };
+  return { mode: mode || requestedMode, engine: m?.[1] ?? '', device: (m?.[2] ?? m?.[3] ?? '').trim() };
 }
 
 /**

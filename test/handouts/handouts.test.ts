@@ -66,6 +66,10 @@ describe('handout HTML', () => {
     expect(runInfo(nb({ reprlab: { mode: 'laptop' } }, line), 'auto').mode).toBe('laptop'); // the runner's record wins
     expect(runInfo(nb({}, `${line}reprlab: mode full-gpu\n`), 'auto').mode).toBe('full-gpu'); // a printed mode line next
     expect(runInfo(nb({}, 'no backend line'), 'x')).toEqual({ mode: 'x', engine: '', device: '' });
+    // what the notebooks print: initBackend's line on wasm (with the skipped list), then the setup cell's mode line
+    const wasm = "reprlab: backend wasm (XNNPACK, SIMD, 1 thread) (skipped: tensorflow: tfjs-node(-gpu) is not installed; webgpu: software adapter (wasm is faster; tried after it))\nrun mode: laptop, seed 0\n";
+    expect(runInfo(nb({}, wasm), 'auto')).toEqual({ mode: 'laptop', engine: 'wasm', device: 'XNNPACK, SIMD, 1 thread' });
+    expect(runInfo(nb({}, 'reprlab: backend cpu\nrun mode: smoke   seed: 0   tfjs 4.22.0\n'), 'auto')).toEqual({ mode: 'smoke', engine: 'cpu', device: '' });
     const smoke = runBannerHtml({ mode: 'smoke', engine: 'cpu', device: 'JS <engine>' });
     expect(smoke.run).toBe('<span class="reprlab-run">mode <b>smoke</b> · engine <b>cpu</b> · device JS &lt;engine&gt;</span>');
     expect(smoke.notice).toBe(SMOKE_NOTICE);
