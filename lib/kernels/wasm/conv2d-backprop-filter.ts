@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { free, run, type KernelArgs } from './backend.js';
+import { transposeInfo } from './transpose.js';
 
 export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const x = inputs.x!, dy = inputs.dy!;
@@ -25,7 +26,7 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf
   let bottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - top;
   let right = filterWidth + (outWidth - 1) * strideWidth - inWidth - left;
   const temps: tf.TensorInfo[] = [];
-  let xt = run(backend, 'Transpose', { x }, { perm: [3, 1, 2, 0] }); // [ci, h, w, b]
+  let xt = transposeInfo(backend, x, [3, 1, 2, 0]); // [ci, h, w, b]
   temps.push(xt);
   if (bottom < 0 || right < 0) {
     const [c, h, w, b] = xt.shape;
@@ -34,7 +35,7 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf
     bottom = Math.max(bottom, 0);
     right = Math.max(right, 0);
   }
-  const dyt = run(backend, 'Transpose', { x: dy }, { perm: [1, 2, 0, 3] }); // [oh, ow, b, co]
+  const dyt = transposeInfo(backend, dy, [1, 2, 0, 3]); // [oh, ow, b, co]
   temps.push(dyt);
   const g = run(backend, 'Conv2D', { x: xt, filter: dyt }, {
     strides: [1, 1],
@@ -43,7 +44,7 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf
     dataFormat: 'NHWC',
   }); // [ci, kh, kw, co]
   temps.push(g);
-  const out = run(backend, 'Transpose', { x: g }, { perm: [1, 2, 0, 3] });
+  const out = transposeInfo(backend, g, [1, 2, 0, 3]);
   free(backend, ...temps);
   return out;
 }

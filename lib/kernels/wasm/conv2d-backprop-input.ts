@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { free, run, type KernelArgs } from './backend.js';
+import { transposeInfo } from './transpose.js';
 
 export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const dy = inputs.dy!, filter = inputs.filter!;
@@ -41,7 +42,7 @@ export function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.
     [top, left, bottom, right] = [top, left, bottom, right].map((v) => Math.max(v, 0)) as [number, number, number, number];
   }
   const flipped = run(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
-  const wf = run(backend, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] }); // [kh, kw, co, ci]
+  const wf = transposeInfo(backend, flipped, [0, 1, 3, 2]); // [kh, kw, co, ci]
   temps.push(flipped, wf);
   const out = run(backend, 'Conv2D', { x: d, filter: wf }, { strides: [1, 1], dilations: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC' });
   free(backend, ...temps);
