@@ -57,3 +57,16 @@ export function downloadAllowedByEnv(): boolean {
   const v = process.env.REPRLAB_ALLOW_DOWNLOAD;
   return v === '1' || v === 'true';
 }
+
+let version: string | undefined;
+/** reprlab's version (its package.json), e.g. '0.1.0': part of the encoder cache's key (lib/train/encoder-cache.ts). */
+export function packageVersion(): string {
+  if (version === undefined) {
+    try {
+      version = String((JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown }).version ?? 'unknown');
+    } catch {
+      version = 'unknown';
+    }
+  }
+  return version;
+}

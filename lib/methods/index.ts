@@ -22,3 +22,4 @@ export * from './metric-learning.js';
 export * from './generalized-metric-learning.js';
 // The method shape is defined in lib/train/method.ts (so lib/classical can build methods without importing lib/methods); re-exported for callers of lib/methods.
 export { makeMethod, viewSeed, type Method, type MethodSpec, type MethodTrainOptions } from '../train/method.js';
+export * from './pretrain-recipes.js';

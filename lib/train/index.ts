@@ -6,3 +6,4 @@ export * from './optimizers.js';
 export * from './diverged.js';
 export * from './method.js';
 export * from './samplers.js';
+export * from './encoder-cache.js';
