@@ -2,6 +2,10 @@
  * `fit`: train any method (anything with `models`, an `optimizer` and a `step`) on an image set, with seeded
  * batches, the progress bar, loss history, and checkpoint save/resume. Every method in lib/methods exposes a
  * `train(data, options)` that calls this.
+ *
+ * Divergence (lib/train/loop.ts): a non-finite loss, or weights that went NaN/±Infinity while the loss stayed finite
+ * (every weight of `models` and `state` is checked with each loss read, in the same read), end the run with an error
+ * naming the step — never status 'done'.
  */
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
@@ -9,6 +13,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { check } from '../util/errors.js';
 import { BatchStream, gather, type ImageSource } from './batches.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { watchedWeights } from './diverged.js';
 import { checkLabelValues, type LabelRules } from '../util/labels.js';
 import { type ProgressLike, trainLoop, type TrainResult } from './loop.js';
 import { ProgressBar } from '../viz/progress.js';
@@ -98,6 +103,9 @@ export async function fit(method: Trainable, data: ImageSource, o: FitOptions): 
     logEvery: o.logEvery,
     onLog: o.onLog,
     progress: resolveProgress(o.progress, o.steps, method.name),
+    // every weight a checkpoint would hold is checked with each loss read (no extra sync): a run never ends 'done'
+    // with weights that saveCheckpoint would refuse
+    weights: () => watchedWeights(method.models, method.state),
     checkpointEvery: o.checkpointEvery ?? 0,
     checkpoint: o.checkpointPath
       ? (next, losses) => saveCheckpoint(o.checkpointPath!, { step: next, ...ckptState(), extra: { method: method.name, losses } }, { keep })
