@@ -8,9 +8,11 @@
  * naming the step — never status 'done'.
  */
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { check } from '../util/errors.js';
+import { removeStaleTemporaries } from '../util/fs.js';
 import { BatchStream, gather, type ImageSource } from './batches.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { watchedWeights } from './diverged.js';
@@ -62,7 +64,11 @@ export interface FitOptions {
   seed?: number;
   /** Progress display; default: a lib/viz ProgressBar labelled with the method's name (see setDefaultProgress); `false` for none. */
   progress?: ProgressLike | false;
-  /** Save a checkpoint here (atomically) every `checkpointEvery` steps and at the end. */
+  /**
+   * Save a checkpoint here (atomically) every `checkpointEvery` steps and at the end. At the start, `fit` removes the
+   * temporary files that killed saves left in its folder (lib/util `removeStaleTemporaries`: only our own names, of
+   * processes that are gone).
+   */
   checkpointPath?: string;
   checkpointEvery?: number;
   /**
@@ -91,6 +97,9 @@ export async function fit(method: Trainable, data: ImageSource, o: FitOptions): 
   let startStep = 0;
   let history: number[] = [];
   const ckptState = () => ({ models: method.models, optimizer: method.optimizer, tensors: method.state });
+  // A save killed midway left its temporary file beside the checkpoint: remove it now, at the start, rather than
+  // only at the next save (which may be many steps away, or never come if this run fails first).
+  if (o.checkpointPath) removeStaleTemporaries(dirname(o.checkpointPath), Date.now());
   if (o.checkpointPath && (o.resume ?? true) && existsSync(o.checkpointPath)) {
     const { step, extra } = await loadCheckpoint(o.checkpointPath, ckptState());
     startStep = Math.min(step, o.steps);
