@@ -31,7 +31,7 @@ export interface CheckpointState {
   step: number;
   models: Record<string, tfl.LayersModel>;
   optimizer?: tf.Optimizer;
-  /** Small JSON-serialisable extras (loss history, config, RNG position...). */
+  /** Small JSON-serialisable extras (loss history, config, RNG position, `fit`'s `methodState`...). */
   extra?: Record<string, unknown>;
   /** Extra tensors to save (e.g. MoCo's queue, DINO's centre); restored into same-shaped variables. */
   tensors?: Record<string, tf.Variable>;

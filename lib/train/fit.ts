@@ -38,6 +38,15 @@ export interface Trainable {
    * instead of each step reading its batch's labels back from the device.
    */
   labels?: LabelRules;
+  /**
+   * Small JSON state a resumed run needs besides the weights, the optimizer and `state` (e.g. the length of BYOL's
+   * and DINO's momentum schedule): `save()` is stored in every checkpoint (`extra.methodState`), and `restore` gets
+   * it back with the checkpoint's step when `fit` resumes, before the first step.
+   */
+  resumeState?: {
+    save(): Record<string, unknown>;
+    restore(saved: Record<string, unknown>, step: number): void;
+  };
 }
 
 let progressByDefault = true;
@@ -104,6 +113,8 @@ export async function fit(method: Trainable, data: ImageSource, o: FitOptions): 
     const { step, extra } = await loadCheckpoint(o.checkpointPath, ckptState());
     startStep = Math.min(step, o.steps);
     history = Array.isArray(extra.losses) ? (extra.losses as number[]) : [];
+    const saved = extra.methodState;
+    if (method.resumeState && saved !== null && typeof saved === 'object' && !Array.isArray(saved)) method.resumeState.restore(saved as Record<string, unknown>, step);
   }
   return trainLoop({
     steps: o.steps,
@@ -117,7 +128,9 @@ export async function fit(method: Trainable, data: ImageSource, o: FitOptions): 
     weights: () => watchedWeights(method.models, method.state),
     checkpointEvery: o.checkpointEvery ?? 0,
     checkpoint: o.checkpointPath
-      ? (next, losses) => saveCheckpoint(o.checkpointPath!, { step: next, ...ckptState(), extra: { method: method.name, losses } }, { keep })
+      ? (next, losses) => saveCheckpoint(o.checkpointPath!, {
+        step: next, ...ckptState(), extra: { method: method.name, losses, ...(method.resumeState ? { methodState: method.resumeState.save() } : {}) },
+      }, { keep })
       : undefined,
     step: async (i) => {
       const { x, y } = gather(data, sampler.indices(i));
