@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { simclr } from '../../lib/methods/simclr.js';
 import {
-  BatchStream, fit, NonFiniteLossError, NonFiniteTrainingWeightsError, nonFiniteCount, TrainingDivergedError, trainLoop, watchedWeights,
+  BatchStream, fit, NonFiniteLossError, NonFiniteTrainingWeightsError, nonFiniteCount, nonFiniteWeights, TrainingDivergedError, trainLoop, watchedWeights,
 } from '../../lib/train/index.js';
 import { ProgressBar } from '../../lib/viz/progress.js';
-import { expectNoLeak, useBackend } from '../helpers.js';
+import { expectNoLeak, tryWebgpu, useBackend } from '../helpers.js';
 import { tinyShapes } from '../methods/fixtures.js';
 
 beforeAll(() => useBackend('cpu'));
@@ -96,6 +96,19 @@ describe('non-finite weights with a finite loss end training', () => {
     });
     expect(count).toEqual(new Float32Array([2]));
     tf.dispose([ok, v]);
+  });
+
+  it('the fused count on webgpu too (where this machine has an adapter)', async (ctx) => {
+    const gpu = await tryWebgpu('nonFiniteCount on webgpu');
+    if (!gpu.ok) return ctx.skip(gpu.reason);
+    onTestFinished(() => useBackend('cpu'));
+    const a = tf.variable(tf.tensor1d([1, NaN, Infinity, -Infinity, 2]));
+    const b = tf.variable(tf.ones([64, 64]));
+    const weights = [{ name: 'a', tensor: a }, { name: 'b', tensor: b }];
+    const c = nonFiniteCount(weights);
+    expect((await c.data())[0]).toBe(3);
+    expect(await nonFiniteWeights(weights)).toEqual([{ name: 'a', count: 3, size: 5 }]);
+    tf.dispose([a, b, c]);
   });
 
   it('the progress bar says the weights are not finite', async () => {
