@@ -9,8 +9,8 @@
  * first non-finite step and the last finite loss; no checkpoint is written after that step (a checkpoint is only
  * written right after a read that found every loss finite, and `saveCheckpoint` refuses non-finite weights).
  *
- * Weights: a loss can stay finite while the weights are NaN (SimCLR's sits at chance, ln(2N − 1), once every
- * embedding is NaN). With `weights`, each read also counts the NaN/±Infinity values of every watched weight — one
+ * Weights: a loss can stay finite while the weights are NaN (on wasm, a NaN image leaves SimCLR's loss at chance,
+ * ln(2N − 1), with every encoder weight NaN). With `weights`, each read also counts the NaN/±Infinity values of every watched weight — one
  * fused reduction, stacked with the losses into the same read, so still one sync per `logEvery` steps — and throws a
  * {@link NonFiniteTrainingWeightsError} naming the step of the read and the weights at fault (a second read, on
  * that error path only, finds which).
@@ -101,7 +101,7 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainResult> {
     let values: Float32Array;
     try {
       const stacked = tf.tidy(() =>
-        tf.concat([...batch.map((p) => tf.reshape(p.loss, [1])), ...(watched.length ? [tf.reshape(nonFiniteCount(watched), [1])] : [])]),
+        tf.concat([...batch.map((p) => tf.reshape(tf.cast(p.loss, 'float32'), [1])), ...(watched.length ? [tf.reshape(nonFiniteCount(watched), [1])] : [])]),
       );
       try {
         values = (await stacked.data()) as Float32Array;
