@@ -59,14 +59,30 @@ export function scheduledMomentum(r: MomentumSchedule, i: number): number {
 }
 
 /**
- * The momentum schedule needs the run's length: unless the user gave `totalSteps`, make `method.train` take it from
- * the `steps` of each call before training.
+ * The momentum schedule needs the run's length. Unless the user gave `totalSteps`:
+ * - `method.train` takes it from the `steps` of each call, before training;
+ * - it is stored in every checkpoint (`extra.methodState.momentumSchedule.totalSteps`, lib/train `resumeState`), and a
+ *   resumed run takes it back from there while the checkpoint lies inside that schedule (its step < the length): an
+ *   interrupted run continues the schedule it started with, whatever `steps` the resuming call passes (resuming to
+ *   an intermediate step, or through `fit` directly, which sets no length) — so it equals the uninterrupted run.
+ *   A checkpoint at or past the end of its schedule (a finished run, now trained longer) takes the new call's
+ *   `steps`, as a fresh run does; pass `totalSteps` to the factory to fix the length explicitly.
  */
 export function scheduleOverTrainSteps(method: Method<unknown>, r: MomentumSchedule, givenTotalSteps: number | undefined): void {
   const train = method.train;
   method.train = (data, o) => {
     if (givenTotalSteps === undefined) r.totalSteps = o.steps;
     return train(data, o);
+  };
+  method.resumeState = {
+    save: () => ({ momentumSchedule: { totalSteps: r.totalSteps ?? null } }),
+    restore: (saved, step) => {
+      const s = saved.momentumSchedule as { totalSteps?: unknown } | undefined;
+      if (s === undefined || s === null || s.totalSteps === null || s.totalSteps === undefined) return;
+      check(Number.isInteger(s.totalSteps) && (s.totalSteps as number) > 0, method.name, 'checkpoint extra.methodState.momentumSchedule.totalSteps',
+        'a positive integer (the momentum schedule\'s length)', s.totalSteps, 'the checkpoint was altered: resume from another one (fit keeps path.1), or pass totalSteps to the factory');
+      if (givenTotalSteps === undefined && step < (s.totalSteps as number)) r.totalSteps = s.totalSteps as number;
+    },
   };
 }
 

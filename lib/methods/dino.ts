@@ -56,7 +56,10 @@ export interface DinoOptions extends MethodOptions {
   /** Base EMA momentum of the teacher, in [0, 1] (default 0.996), cosine-scheduled to 1 over `totalSteps`. */
   momentum?: number;
   momentumSchedule?: boolean;
-  /** Steps of the momentum schedule (default: the `steps` passed to `train`). */
+  /**
+   * Steps of the momentum schedule (default: the `steps` passed to `train`; stored in checkpoints, so a run resumed
+   * from one continues its schedule: lib/methods/common.ts `scheduleOverTrainSteps`).
+   */
   totalSteps?: number;
   /** m of the centre's EMA, in [0, 1] (default 0.9). */
   centerMomentum?: number;

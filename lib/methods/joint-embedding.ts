@@ -58,7 +58,10 @@ export interface JointEmbeddingOptions extends MethodOptions {
   momentum?: number;
   /** Cosine schedule of m from `momentum` to 1 over `totalSteps` (default true; BYOL's). */
   momentumSchedule?: boolean;
-  /** Steps of the momentum schedule (default: the `steps` passed to `train`). */
+  /**
+   * Steps of the momentum schedule (default: the `steps` passed to `train`; stored in checkpoints, so a run resumed
+   * from one continues its schedule: lib/methods/common.ts `scheduleOverTrainSteps`).
+   */
   totalSteps?: number;
   /** SG: stop the gradient through the target when it is the online branch (SimSiam: true). */
   stopGradient?: boolean;

@@ -28,7 +28,7 @@ import { siameseNetwork, type SiameseNetwork } from '../models/siamese.js';
 import type { ImageSource } from '../train/batches.js';
 import { fit } from '../train/fit.js';
 import type { TrainResult } from '../train/loop.js';
-import { makeMethod, type Method, type MethodTrainOptions } from '../train/method.js';
+import { checkImageBatch, makeMethod, type Method, type MethodTrainOptions } from '../train/method.js';
 import { makeOptimizer } from '../train/optimizers.js';
 import { classBalancedSampler } from '../train/samplers.js';
 import { check } from '../util/errors.js';
@@ -136,7 +136,10 @@ export function metricLearner(options: MetricLearnerOptions): MetricLearner {
   const learner: MetricLearner = Object.assign(method, {
     net,
     head: net.head,
-    loss: (x: tf.Tensor4D, y: Labels) => lossOf(x, y),
+    loss: (x: tf.Tensor4D, y: Labels) => {
+      if (inputShape) checkImageBatch(name, x, inputShape);
+      return lossOf(x, y);
+    },
     async step(x: tf.Tensor4D, i: number, y: tf.Tensor1D | Labels): Promise<tf.Scalar> {
       const labels = await readLabels('metricLearner.step', 'y', y, { numClasses: head === 'none' ? undefined : numClasses, pairs: head === 'none' }, x.shape[0]);
       const yT = tf.tensor1d(labels, 'int32');

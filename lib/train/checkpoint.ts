@@ -8,8 +8,8 @@
  * offset, length }], checksum: { algorithm: 'sha256', payload: <hex> } }`, offsets relative to the payload start.
  *
  * Guarantees:
- * - A crash while saving leaves the previous checkpoint intact (lib/util writeFileAtomic), and the next save to the
- *   folder removes the temporary file the crash left behind.
+ * - A crash while saving leaves the previous checkpoint intact (lib/util writeFileAtomic); the temporary file the
+ *   crash left behind is removed when `fit` next starts with a checkpoint in that folder, or by the next save there.
  * - A checkpoint is never written from non-finite weights: `saveCheckpoint` scans the values it reads anyway (no
  *   extra GPU read) and refuses with an error naming the tensor; the file already there stays as it was.
  * - `keep: K` keeps the K most recent checkpoints: `path` (newest), `path.1`, ..., `path.{K-1}` (oldest).
@@ -31,7 +31,7 @@ export interface CheckpointState {
   step: number;
   models: Record<string, tfl.LayersModel>;
   optimizer?: tf.Optimizer;
-  /** Small JSON-serialisable extras (loss history, config, RNG position...). */
+  /** Small JSON-serialisable extras (loss history, config, RNG position, `fit`'s `methodState`...). */
   extra?: Record<string, unknown>;
   /** Extra tensors to save (e.g. MoCo's queue, DINO's centre); restored into same-shaped variables. */
   tensors?: Record<string, tf.Variable>;

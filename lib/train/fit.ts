@@ -2,13 +2,20 @@
  * `fit`: train any method (anything with `models`, an `optimizer` and a `step`) on an image set, with seeded
  * batches, the progress bar, loss history, and checkpoint save/resume. Every method in lib/methods exposes a
  * `train(data, options)` that calls this.
+ *
+ * Divergence (lib/train/loop.ts): a non-finite loss, or weights that went NaN/±Infinity while the loss stayed finite
+ * (every weight of `models` and `state` is checked with each loss read, in the same read), end the run with an error
+ * naming the step — never status 'done'.
  */
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { check } from '../util/errors.js';
+import { removeStaleTemporaries } from '../util/fs.js';
 import { BatchStream, gather, type ImageSource } from './batches.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { watchedWeights } from './diverged.js';
 import { checkLabelValues, type LabelRules } from '../util/labels.js';
 import { type ProgressLike, trainLoop, type TrainResult } from './loop.js';
 import { ProgressBar } from '../viz/progress.js';
@@ -31,6 +38,15 @@ export interface Trainable {
    * instead of each step reading its batch's labels back from the device.
    */
   labels?: LabelRules;
+  /**
+   * Small JSON state a resumed run needs besides the weights, the optimizer and `state` (e.g. the length of BYOL's
+   * and DINO's momentum schedule): `save()` is stored in every checkpoint (`extra.methodState`), and `restore` gets
+   * it back with the checkpoint's step when `fit` resumes, before the first step.
+   */
+  resumeState?: {
+    save(): Record<string, unknown>;
+    restore(saved: Record<string, unknown>, step: number): void;
+  };
 }
 
 let progressByDefault = true;
@@ -57,7 +73,11 @@ export interface FitOptions {
   seed?: number;
   /** Progress display; default: a lib/viz ProgressBar labelled with the method's name (see setDefaultProgress); `false` for none. */
   progress?: ProgressLike | false;
-  /** Save a checkpoint here (atomically) every `checkpointEvery` steps and at the end. */
+  /**
+   * Save a checkpoint here (atomically) every `checkpointEvery` steps and at the end. At the start, `fit` removes the
+   * temporary files that killed saves left in its folder (lib/util `removeStaleTemporaries`: only our own names, of
+   * processes that are gone).
+   */
   checkpointPath?: string;
   checkpointEvery?: number;
   /**
@@ -86,10 +106,15 @@ export async function fit(method: Trainable, data: ImageSource, o: FitOptions): 
   let startStep = 0;
   let history: number[] = [];
   const ckptState = () => ({ models: method.models, optimizer: method.optimizer, tensors: method.state });
+  // A save killed midway left its temporary file beside the checkpoint: remove it now, at the start, rather than
+  // only at the next save (which may be many steps away, or never come if this run fails first).
+  if (o.checkpointPath) removeStaleTemporaries(dirname(o.checkpointPath), Date.now());
   if (o.checkpointPath && (o.resume ?? true) && existsSync(o.checkpointPath)) {
     const { step, extra } = await loadCheckpoint(o.checkpointPath, ckptState());
     startStep = Math.min(step, o.steps);
     history = Array.isArray(extra.losses) ? (extra.losses as number[]) : [];
+    const saved = extra.methodState;
+    if (method.resumeState && saved !== null && typeof saved === 'object' && !Array.isArray(saved)) method.resumeState.restore(saved as Record<string, unknown>, step);
   }
   return trainLoop({
     steps: o.steps,
@@ -98,9 +123,14 @@ export async function fit(method: Trainable, data: ImageSource, o: FitOptions): 
     logEvery: o.logEvery,
     onLog: o.onLog,
     progress: resolveProgress(o.progress, o.steps, method.name),
+    // every weight a checkpoint would hold is checked with each loss read (no extra sync): a run never ends 'done'
+    // with weights that saveCheckpoint would refuse
+    weights: () => watchedWeights(method.models, method.state),
     checkpointEvery: o.checkpointEvery ?? 0,
     checkpoint: o.checkpointPath
-      ? (next, losses) => saveCheckpoint(o.checkpointPath!, { step: next, ...ckptState(), extra: { method: method.name, losses } }, { keep })
+      ? (next, losses) => saveCheckpoint(o.checkpointPath!, {
+        step: next, ...ckptState(), extra: { method: method.name, losses, ...(method.resumeState ? { methodState: method.resumeState.save() } : {}) },
+      }, { keep })
       : undefined,
     step: async (i) => {
       const { x, y } = gather(data, sampler.indices(i));

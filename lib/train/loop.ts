@@ -8,10 +8,16 @@
  * is NaN or ±Infinity the loop shows it on the progress bar and throws a {@link NonFiniteLossError} naming the
  * first non-finite step and the last finite loss; no checkpoint is written after that step (a checkpoint is only
  * written right after a read that found every loss finite, and `saveCheckpoint` refuses non-finite weights).
+ *
+ * Weights: a loss can stay finite while the weights are NaN (on wasm, a NaN image leaves SimCLR's loss at chance,
+ * ln(2N − 1), with every encoder weight NaN). With `weights`, each read also counts the NaN/±Infinity values of every watched weight — one
+ * fused reduction, stacked with the losses into the same read, so still one sync per `logEvery` steps — and throws a
+ * {@link NonFiniteTrainingWeightsError} naming the step of the read and the weights at fault (a second read, on
+ * that error path only, finds which).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../util/errors.js';
-import { NonFiniteLossError } from './diverged.js';
+import { type NamedWeight, nonFiniteCount, NonFiniteLossError, NonFiniteTrainingWeightsError, nonFiniteWeights } from './diverged.js';
 
 /** What the loop needs from a progress display (lib/viz's ProgressBar implements it). */
 export interface ProgressLike {
@@ -46,6 +52,11 @@ export interface TrainLoopOptions {
    * {@link NonFiniteLossError}.
    */
   stopWhen?: (loss: number, step: number) => boolean;
+  /**
+   * The weights to check for NaN/±Infinity at each read (`fit` passes every weight of the method's models and its
+   * state: lib/train `watchedWeights`). Called at each read, so freezing or swapping layers is seen. Default: none.
+   */
+  weights?: () => readonly NamedWeight[];
 }
 
 export interface TrainResult {
@@ -70,6 +81,8 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainResult> {
   const t0 = performance.now();
   let status: TrainResult['status'] = 'done';
   let i = startStep;
+  /** The step after which the last weight check found every weight finite. */
+  let weightsFiniteAfter: number | undefined;
 
   /** The last finite loss before `step` (this run's or the resumed history's). */
   const lastFiniteBefore = (step: number): { step: number; loss: number } | undefined => {
@@ -77,13 +90,19 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainResult> {
     return undefined;
   };
 
-  /** Read the pending losses (one stacked read), record them; throws at the first non-finite one. */
+  /**
+   * Read the pending losses and the watched weights' non-finite count (one stacked read), record the losses; throws
+   * at the first non-finite loss, then if a weight is not finite.
+   */
   const flush = async (): Promise<boolean> => {
     if (pending.length === 0) return false;
     const batch = pending.splice(0, pending.length);
+    const watched = o.weights ? o.weights() : [];
     let values: Float32Array;
     try {
-      const stacked = tf.tidy(() => tf.concat(batch.map((p) => tf.reshape(p.loss, [1]))));
+      const stacked = tf.tidy(() =>
+        tf.concat([...batch.map((p) => tf.reshape(tf.cast(p.loss, 'float32'), [1])), ...(watched.length ? [tf.reshape(nonFiniteCount(watched), [1])] : [])]),
+      );
       try {
         values = (await stacked.data()) as Float32Array;
       } finally {
@@ -105,6 +124,13 @@ export async function trainLoop(o: TrainLoopOptions): Promise<TrainResult> {
       if (o.onLog) await o.onLog({ step: s, loss: value });
       if (stopWhen && stopWhen(value, s)) stop = true;
     }
+    const last = batch[batch.length - 1]!.step;
+    if (watched.length && values[batch.length]! > 0) {
+      const bad = await nonFiniteWeights(watched);
+      if (progress) progress.update(last + 1, { 'non-finite weights': values[batch.length]! });
+      throw new NonFiniteTrainingWeightsError('trainLoop', last, bad, weightsFiniteAfter, losses[last]);
+    }
+    if (watched.length) weightsFiniteAfter = last;
     return stop;
   };
 

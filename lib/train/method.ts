@@ -49,6 +49,12 @@ export interface MethodSpec<O, C extends tf.TensorContainer = void> {
   optimizer: tf.Optimizer;
   state?: Record<string, tf.Variable>;
   options: O & { batchSize: number };
+  /**
+   * [H, W, C] of the images `step` and `loss` take; a batch of another shape is refused with an error naming both
+   * shapes and the fix. Default: `options.inputShape` when the options have one (every image method's resolved
+   * options do); no check when neither is given (e.g. a text model).
+   */
+  inputShape?: readonly number[];
   /** Models the optimizer updates (never EMA/target copies). */
   trainable: tfl.LayersModel[];
   /** Tensors computed before the gradient tape (targets, keys: no gradient); disposed after the step. */
@@ -61,12 +67,39 @@ export interface MethodSpec<O, C extends tf.TensorContainer = void> {
   dispose?: () => void;
 }
 
-/** Assemble a {@link Method} from its parts (see docs/architecture.md, "Methods"). */
+/** `options.inputShape` when it is a list of positive integers (the images a method was built for), else undefined. */
+function optionsInputShape(options: unknown): readonly number[] | undefined {
+  const s = (options as { inputShape?: unknown } | null)?.inputShape;
+  return Array.isArray(s) && s.length > 0 && s.every((d) => Number.isInteger(d) && d > 0) ? (s as number[]) : undefined;
+}
+
+/**
+ * Refuse a batch `x` whose image shape is not `expected` ([H, W, C]): a method built for H×W images would otherwise
+ * train on other sizes without a word (a fully convolutional encoder accepts them) or fail deep inside a kernel.
+ */
+export function checkImageBatch(where: string, x: tf.Tensor, expected: readonly number[]): void {
+  check(x instanceof tf.Tensor, where, 'x', `a batch of images [N, ${expected.join(', ')}]`, x);
+  const given = x.shape.slice(1);
+  if (given.length === expected.length && given.every((d, k) => d === expected[k])) return;
+  const [h, w, c] = expected;
+  const sizeFix = expected.length === 3 && given.length === 3 && (given[0] !== h || given[1] !== w) ? `resize the images to ${h}×${w} (lib/augment resizeImages(set, [${h}, ${w}]))` : undefined;
+  const channelFix = expected.length === 3 && given.length === 3 && given[2] !== c ? `give images with ${c} channel${c === 1 ? ' (lib/data toGrayscale(set))' : 's'}` : undefined;
+  const fixes = [sizeFix, channelFix].filter((f) => f !== undefined);
+  check(false, where, 'x', `images [N, ${expected.join(', ')}] (the inputShape the method was built for)`, x,
+    `${fixes.length ? fixes.join(' and ') : `give images [N, ${expected.join(', ')}]`}, or build the method for these images with inputShape: [${given.join(', ')}]`);
+}
+
+/**
+ * Assemble a {@link Method} from its parts (see docs/architecture.md, "Methods"). Its `step` and `loss` refuse a batch
+ * of images of another shape than `spec.inputShape` (default `options.inputShape`), with {@link checkImageBatch}.
+ */
 export function makeMethod<O, C extends tf.TensorContainer = void>(spec: MethodSpec<O, C>): Method<O> {
   const models = { encoder: spec.encoder, ...spec.models };
+  const inputShape = spec.inputShape ?? optionsInputShape(spec.options);
   // Recomputed every step: freezing a layer (lib/transfer) changes what is trainable.
   const variables = () => spec.trainable.flatMap((m) => m.trainableWeights.map((w) => w.read() as tf.Variable));
   const run = <T>(x: tf.Tensor4D, i: number, y: tf.Tensor1D | undefined, body: (ctx: C) => T): T => {
+    if (inputShape) checkImageBatch(spec.name, x, inputShape);
     const ctx = (spec.prepare ? tf.tidy(() => spec.prepare!(x, i, y)) : undefined) as C;
     try {
       return body(ctx);

@@ -7,9 +7,11 @@
  * - `fit` checks the whole training set's labels (a JS array) once before the first step against the method's
  *   `labels` rules (lib/train `Trainable.labels`, e.g. supervised's `numClasses`): no GPU read at all.
  * - Tensors are checked for rank and int32 dtype everywhere, and their values only when they are in host memory
- *   already ({@link hostLabels}: always on the cpu backend, on webgpu while the tensor was not yet uploaded) —
- *   never with a GPU read inside a loss, which would cost a sync per step. A learner's `step` reads its batch's
- *   labels once (`await y.data()`, {@link readLabels}) before the loss.
+ *   already ({@link hostLabels}: always on the cpu and wasm backends, on webgpu while the tensor was not yet
+ *   uploaded) — never with a GPU read inside a loss, which would cost a sync per step. So on a GPU (webgpu once the
+ *   labels were uploaded; tensorflow) a label tensor's values are NOT checked by a loss: pass a JS array (checked in
+ *   full, free) or read them once with {@link readLabels} where a read happens anyway. A learner's `step` reads its
+ *   batch's labels once (`await y.data()`, {@link readLabels}) before the loss.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from './errors.js';
@@ -49,8 +51,10 @@ export function checkLabelValues(where: string, arg: string, values: ArrayLike<n
 
 /**
  * The values of a label tensor when they are in host memory already, so that reading them costs no GPU sync: always
- * on the cpu backend; on webgpu while the tensor still holds its CPU copy (made from an array and not yet used by a
- * GPU kernel, e.g. a batch's labels from lib/train's `gather`). Otherwise undefined (tensorflow, GPU-resident).
+ * on the cpu backend; on wasm (its heap is host memory: a copy of N ints, synchronous, no device); on webgpu while
+ * the tensor still holds its CPU copy (made from an array and not yet used by a GPU kernel, e.g. a batch's labels
+ * from lib/train's `gather`). Otherwise undefined: on tensorflow and for GPU-resident webgpu tensors a read would be
+ * a device sync, so the callers (the metric losses, `supervised`) skip the value check there and say so.
  */
 export function hostLabels(t: tf.Tensor): ArrayLike<number> | undefined {
   const engine = tf.engine() as unknown as { registry: Record<string, unknown>; state: { tensorInfo: { get(id: object): { backend: unknown } | undefined } } };
@@ -59,6 +63,7 @@ export function hostLabels(t: tf.Tensor): ArrayLike<number> | undefined {
     | undefined;
   if (!backend) return undefined;
   if (backend === engine.registry.cpu) return backend.readSync!(t.dataId) as ArrayLike<number>;
+  if (backend === engine.registry.wasm) return backend.readSync!(t.dataId) as ArrayLike<number>; // a heap slice
   if (backend === engine.registry.webgpu) {
     const values = backend.tensorMap?.get(t.dataId)?.values;
     return values != null && typeof (values as ArrayLike<number>).length === 'number' ? (values as ArrayLike<number>) : undefined;

@@ -5,6 +5,7 @@
 // (a bias before BatchNorm) would decide the comparison; with SGD, equal weights mean equal gradients.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
+import { syntheticShapes } from '../../lib/data/shapes.js';
 import type { ImageSet } from '../../lib/data/types.js';
 import * as M from '../../lib/methods/index.js';
 import { tinyGrey, tinyShapes } from '../methods/fixtures.js';
@@ -53,7 +54,7 @@ const CASES: Case[] = [
   ['rotation', () => trainImages(() => M.rotation({ ...rgb, ...sgd(), inputShape: [8, 8, 1] }), tinyGrey(16))],
   ['colorization', () => trainImages(() => M.colorization({ ...rgb, ...sgd(), decoderHidden: 16 }), tinyShapes(16))],
   ['inpainting', () => trainImages(() => M.inpainting({ ...rgb, ...sgd() }), tinyShapes(16))],
-  ['jigsaw', () => trainImages(() => M.jigsaw({ ...rgb, ...sgd(), inputShape: [12, 12, 3] }), { ...tinyShapes(16) } as ImageSet)],
+  ['jigsaw', () => trainImages(() => M.jigsaw({ ...rgb, ...sgd(), inputShape: [12, 12, 3] }), syntheticShapes({ n: 16, size: 12, seed: 0 }))],
   ['supervised', () => trainImages(() => M.supervised({ ...rgb, ...sgd(), numClasses: 4 }), tinyShapes(16))],
   ['mae', () => trainImages(() => M.mae({ ...sgd(), inputShape: [8, 8, 1], patchSize: 2, dim: 16, depth: 1, numHeads: 2, decoderDim: 8, decoderDepth: 1, decoderNumHeads: 2, batchSize: 8, seed: 1 }), tinyGrey(16))],
   ['charLm next', () => trainText('next')],

@@ -52,7 +52,8 @@ describe('byol', () => {
   });
 
   it('resume restores online, target and predictor weights', async () => {
-    // the momentum schedule depends on the run's length: an interrupted run and its resumption share totalSteps
+    // the fixture's first run is a 3-step run with its own 3-step schedule; totalSteps makes it part of a 6-step
+    // schedule (a run interrupted without totalSteps: test/methods/schedule-resume.test.ts)
     await expectResumeMatches(
       (reinit) => byol({ ...tiny, totalSteps: 6, encoder: reinit ? reinitEncoder() : undefined }),
       tinyShapes(32), 6, 8,

@@ -29,7 +29,12 @@ export function arcFaceTarget(cos: tf.Tensor, m: number | tf.Tensor): tf.Tensor 
   });
 }
 
-/** ArcFace on cosines [N, C] (a `NormalizedDense` head's output) with labels [N]; default s = 30, m = 0.5. */
+/**
+ * ArcFace on cosines [N, C] (a `NormalizedDense` head's output) with labels [N]; default s = 30, m = 0.5. A label
+ * outside [0, C) is an error — for JS labels always, for a label tensor wherever its values are in host memory (cpu,
+ * wasm, webgpu before upload: no sync); a GPU-resident label tensor is not read (a sync per step): check it with
+ * lib/util `readLabels` first.
+ */
 export function arcFaceLoss(cosines: tf.Tensor2D, labels: Labels, options: MarginSoftmaxOptions = {}): tf.Scalar {
   return marginSoftmaxLoss('arcFaceLoss', cosines, labels, options, 0.5, arcFaceTarget);
 }

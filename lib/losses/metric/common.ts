@@ -5,8 +5,11 @@
  * Labels: every loss accepts `tf.Tensor1D` (int32) or a JS array (`Int32Array`, `number[]`). A JS array is checked
  * in full (integers, range [0, numClasses) where the loss knows C, a batch that has positives and negatives). A
  * tensor is checked for shape and dtype, and in full too when its values are in host memory (lib/util `hostLabels`:
- * always on the cpu backend; on webgpu while not yet uploaded) — a loss never reads labels back from the GPU, which
- * would add a sync per step. `metricLearner`'s step and `train` pass JS labels, so they are always checked in full.
+ * always on the cpu and wasm backends; on webgpu while not yet uploaded) — the same checks, the same messages as a
+ * JS array. A loss never reads labels back from a GPU, which would add a sync per step: on tensorflow, and on webgpu
+ * once the labels were uploaded, a label tensor's VALUES are not checked (a one-class batch gives a pair/triplet loss
+ * of 0, a label >= C a one-hot row of zeros) — pass a JS array there, or read them once with lib/util `readLabels`
+ * before the loss. `metricLearner`'s step and `train` do: they are always checked in full.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { type DistanceName, pairwiseDistance } from '../../ops/distances.js';

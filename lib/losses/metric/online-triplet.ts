@@ -35,7 +35,12 @@ export interface OnlineTripletOptions extends TripletLossOptions {
   average?: 'selected' | 'nonzero';
 }
 
-/** Mined triplet loss on a labelled batch embeddings [N, D], labels [N]. Returns a scalar (caller disposes). */
+/**
+ * Mined triplet loss on a labelled batch embeddings [N, D], labels [N]. Returns a scalar (caller disposes).
+ * A batch of one class, or without a positive pair, is an error (it has no triplet: the loss would be 0) — for JS
+ * labels always, for a label tensor wherever its values are in host memory (cpu, wasm, webgpu before upload: no
+ * sync); a GPU-resident label tensor is not read (a sync per step): check it with lib/util `readLabels` first.
+ */
 export function onlineTripletLoss(embeddings: tf.Tensor2D, labels: Labels, options: OnlineTripletOptions = {}): tf.Scalar {
   const where = 'onlineTripletLoss';
   checkEmbeddings(where, 'embeddings', embeddings, 2, { float32: true });

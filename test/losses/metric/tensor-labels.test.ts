@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { arcFaceLoss, batchPairLoss, centerLoss, cosFaceLoss, makeCenters, onlineTripletLoss } from '../../../lib/losses/metric/index.js';
 import { metricLearner } from '../../../lib/methods/metric-learning.js';
@@ -79,5 +79,29 @@ describe('metricLearner checks labels where they enter', () => {
     );
     tf.dispose([x, y]);
     learner.dispose();
+  });
+});
+
+// wasm (the CPU engine: laptop mode) keeps tensors in its heap, which is host memory: reading labels there is a copy
+// of N ints, no device sync, so tensor labels are checked in full there too.
+describe('on wasm, tensor labels are checked like JS labels', () => {
+  it('onlineTripletLoss with one class and arcFaceLoss with label 7 for 2 classes are errors, not 0', async () => {
+    await useBackend('wasm');
+    onTestFinished(() => useBackend('cpu'));
+    const e = tf.randomNormal([4, 3], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const y = tf.tensor1d([2, 2, 2, 2], 'int32');
+    expect(() => onlineTripletLoss(e, y)).toThrow(oneClass);
+    const cos = tf.tensor2d([[0.5, 0.1], [0.2, 0.9]]);
+    const bad = tf.tensor1d([0, 7], 'int32');
+    expect(() => arcFaceLoss(cos, bad)).toThrow("arcFaceLoss: argument 'labels' must be integers in [0, numClasses=2) (got \"7 at index 1\").");
+    const good = tf.tensor1d([0, 1], 'int32');
+    const before = tf.memory().numTensors;
+    const a = arcFaceLoss(cos, good);
+    const b = arcFaceLoss(cos, [0, 1]);
+    expect((await a.data())[0]).toBeCloseTo((await b.data())[0]!, 6);
+    tf.dispose([a, b]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Array.from(hostLabels(good)!)).toEqual([0, 1]);
+    tf.dispose([e, y, cos, bad, good]);
   });
 });
