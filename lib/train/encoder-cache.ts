@@ -158,7 +158,9 @@ export async function pretrained(recipe: PretrainRecipe, options: PretrainOption
   const state = { models: method.models, optimizer: method.optimizer, tensors: method.state };
   try {
     if (existsSync(path) && !options.retrain) {
-      const { extra } = await loadCheckpoint(path, state);
+      const { step, extra } = await loadCheckpoint(path, state);
+      const saved = extra.methodState;
+      if (method.resumeState && saved !== null && typeof saved === 'object') method.resumeState.restore(saved as Record<string, unknown>, step);
       const manifest = (extra.pretrained ?? {}) as { trainSeconds?: number };
       return { method, cached: true, seconds: 0, trainSeconds: manifest.trainSeconds ?? 0, losses: (extra.losses as number[]) ?? [], key, path };
     }
@@ -173,7 +175,9 @@ export async function pretrained(recipe: PretrainRecipe, options: PretrainOption
       ...pretrainKeyFields(recipe, method), key, trainSeconds: before + seconds, date: new Date().toISOString(),
       machine: `${hostname()} (${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'})`, backend: tf.getBackend(),
     };
-    await saveCheckpoint(partial, { step: recipe.steps, ...state, extra: { method: method.name, losses: result.losses, pretrained: manifest } });
+    await saveCheckpoint(partial, { step: recipe.steps, ...state, extra: {
+      method: method.name, losses: result.losses, pretrained: manifest, ...(method.resumeState ? { methodState: method.resumeState.save() } : {}),
+    } });
     renameSync(partial, path);
     rmSync(checkpointGeneration(partial, 1), { force: true });
     return { method, cached: false, seconds, trainSeconds: manifest.trainSeconds, losses: result.losses, key, path };

@@ -59,7 +59,8 @@ async function runReprlab(seed) {
   const method = simclr({ encoder, temperature: 0.5, projectionDim: 64, hiddenDim: 128, batchSize: 256, augment, seed });
   if (init === 'he-glorot') heGlorot(lib, method.projector, seed + 1000);
   if (baselines === '1') {
-    emit({ what: 'raw pixels', ...(await evaluate(pixelFeatures(evalSet), pixelFeatures(test))) });
+    // raw pixels do not depend on the seed: evaluated at the first seed only
+    if (seed === seeds[0]) emit({ what: 'raw pixels', ...(await evaluate(pixelFeatures(evalSet), pixelFeatures(test))) });
     emit({ what: 'random init', ...(await evaluate(await embed(encoder, evalSet), await embed(encoder, test))) });
   }
   // each mark continues the same run: a checkpoint carries weights, Adam's state and the step across marks
@@ -112,8 +113,8 @@ async function coordinate() {
   console.log(`ssl-parity: ${queue.length} runs (${queue.map(([a, b]) => `${a} seed ${b}`).join(', ') || 'none: all in ' + out}), ${parallel} at a time; results -> ${out}`);
   const one = ([side, seed]) => {
     const [cmd, args] = side === 'reprlab'
-      ? [process.execPath, [fileURLToPath(import.meta.url), '--worker', String(seed), '--steps', steps, '--init', init, '--eval-train', evalTrain, '--baselines', baselines]]
-      : ['/usr/bin/python3', [join(here, 'ssl-parity.py'), '--seed', String(seed), '--steps', steps, '--eval-train', evalTrain, ...(baselines === '1' ? ['--baselines'] : [])]];
+      ? [process.execPath, [fileURLToPath(import.meta.url), '--worker', String(seed), '--seeds', seeds.join(','), '--steps', steps, '--init', init, '--eval-train', evalTrain, '--baselines', baselines]]
+      : ['/usr/bin/python3', [join(here, 'ssl-parity.py'), '--seed', String(seed), '--steps', steps, '--eval-train', evalTrain, ...(baselines === '1' ? ['--baselines'] : []), ...(seed === seeds[0] ? [] : ['--no-pixels'])]];
     return new Promise((resolve, reject) => {
       const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, OMP_NUM_THREADS: '1', REPRLAB_WASM_THREADS: '1' } });
       let buf = '';
