@@ -5,8 +5,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFil
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decorateHtml, exportHandouts, externalisePlotly, headingsOf, indexHtml, LAPTOP_NOTICE, runBannerHtml, runInfo, SMOKE_NOTICE, textOf, tocHtml, withPromptNumbers } from '../../scripts/handouts/export.mjs';
+import { decorateHtml, exportHandouts, externalisePlotly, headingsOf, indexHtml, LAPTOP_NOTICE, nbconvertHtml, runBannerHtml, runInfo, SMOKE_NOTICE, textOf, tocHtml, withPromptNumbers } from '../../scripts/handouts/export.mjs';
 import { figureHtml } from '../../lib/viz/figure.js';
+import { PLOTLY_MIME } from '../../lib/viz/plotly-mime.js';
 import { chromiumMissing, jupyterServerMissing, nbconvertMissing } from '../browser/env.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -111,6 +112,22 @@ describe('handout HTML', () => {
     expect(html).toContain('failed (cell 3)');
     expect(html).toContain('1 notebook(s) failed: 02-b');
     expect(html).toContain('npm run handouts -- --mode full');
+  });
+});
+
+const noNbconvert = nbconvertMissing();
+
+describe.skipIf(!!noNbconvert)(`nbconvert and the plotly MIME type${noNbconvert ? ` (skipped: ${noNbconvert})` : ''}`, () => {
+  it('an output carrying text/html and application/vnd.plotly.v1+json exports as one figure: the HTML', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reprlab-mime-'));
+    const fig = { kind: 'line' as const, data: [{ type: 'scatter', y: [1, 2] }], layout: { title: { text: 'from-the-mime' } }, config: {} };
+    const output = { output_type: 'display_data', metadata: {}, data: { 'text/html': figureHtml(fig, { id: 'only-one' }), [PLOTLY_MIME]: { data: fig.data, layout: fig.layout, config: fig.config }, 'text/plain': '[line figure: 1 trace, 2 points]' } };
+    const path = join(dir, 'both.ipynb');
+    writeFileSync(path, JSON.stringify({ ...JSON.parse(notebook([['code', 'await lineChart(...)']])), cells: [{ cell_type: 'code', id: 'c0', source: 'x', metadata: {}, execution_count: 1, outputs: [output, output] }] }));
+    const html = nbconvertHtml(path);
+    expect(html.match(/<div id="only-one" class="reprlab-figure"/g)).toHaveLength(2); // one per output, not two
+    expect(html).not.toContain(PLOTLY_MIME);
+    expect(html).not.toContain('[line figure: 1 trace, 2 points]'); // text/plain is not shown beside it either
   });
 });
 
