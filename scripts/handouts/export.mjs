@@ -7,6 +7,10 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { defaultPython, executeNotebook, listNotebooks, parseSeed, ROOT } from '../notebooks.mjs';
+import { writeFileAtomic } from './atomic.mjs';
+import { escapeHtml } from './html.mjs';
+
+export { escapeHtml, writeFileAtomic };
 
 export const TEMPLATE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 export const HANDOUTS_DIR = join(ROOT, 'handouts');
@@ -15,30 +19,6 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 /** Local copies served to the page while printing (the HTML itself points at the CDN, for readers online). */
 const LOCAL_JS = { mathjax: '/usr/share/javascript/mathjax', requirejs: '/usr/share/javascript/requirejs' };
 
-/** Atomic write (temp file beside the target, fsync, rename): readers never see half a handout. */
-export function writeFileAtomic(path, data) {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
-export function escapeHtml(text) {
-  return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 /** Plain text of an HTML fragment (tags removed, entities decoded). */
 export function textOf(html) {
