@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { defaultPython, executeNotebook, listNotebooks, parseSeed, ROOT } from '../notebooks.mjs';
 import { writeFileAtomic } from './atomic.mjs';
 import { escapeHtml } from './html.mjs';
+import { resolvedMode } from './run-mode.mjs';
 
 export { escapeHtml, writeFileAtomic };
 
@@ -187,7 +188,9 @@ export function notebookTitle(ipynb) {
  * What a handout was made with, from the executed notebook: { mode, engine, device }. `engine` and `device` come
  * from initBackend's line ("reprlab: backend webgpu on llvmpipe ..."); `mode` from the notebook's metadata
  * (`metadata.reprlab.mode`, if the runner recorded one), else a printed "reprlab: mode NAME" or "run mode: NAME" line, else
- * `requestedMode` (what the runner asked for). Any mode name is kept as it is.
+ * `requestedMode` (what the runner asked for); `auto` is then resolved from the engine and device as the kernel
+ * resolved it (scripts/handouts/run-mode.mjs: full on a GPU, laptop on a CPU engine). Any other mode name is kept
+ * as it is.
  */
 export function runInfo(ipynb, requestedMode = '') {
   const line = backendLine(ipynb);
@@ -211,7 +214,10 @@ export function runInfo(ipynb, requestedMode = '') {
   } catch {
     /* unreadable: the requested mode */
   }
-  return { mode: mode || requestedMode, engine: m?.[1] ?? '', device: (m?.[2] ?? m?.[3] ?? '').trim() };
+  const engine = m?.[1] ?? '';
+  const device = (m?.[2] ?? m?.[3] ?? '').trim();
+  // 'auto' as the kernel resolved it (lib/notebook autoMode), from the engine it printed
+  return { mode: resolvedMode(mode || requestedMode, { engine, device }), engine, device };
 }
 
 /**
@@ -365,7 +371,9 @@ export function indexHtml(entries, { mode, generated = new Date() }) {
     .map((e) => {
       const status = e.ok ? '<span class="ok">ok</span>' : `<span class="failed">failed${e.cell != null ? ` (cell ${e.cell})` : ''}</span>`;
       const pdf = e.pdf ? `<a href="${escapeHtml(e.pdf)}">PDF</a>` : '—';
-      return `<tr><td>${escapeHtml(e.name)}</td><td><a href="${escapeHtml(e.html)}">${escapeHtml(e.title)}</a></td><td>${pdf}</td><td>${status}</td><td>${escapeHtml(e.mode ?? '')}</td><td>${escapeHtml(e.backend || '')}</td><td class="num">${e.seconds.toFixed(1)} s</td></tr>`;
+      // the mode the notebook ran at, as its banner says (an 'auto' kept by an older handouts.json resolved too)
+      const mode = resolvedMode(e.mode ?? '', { engine: e.engine ?? '', device: e.device ?? '' });
+      return `<tr><td>${escapeHtml(e.name)}</td><td><a href="${escapeHtml(e.html)}">${escapeHtml(e.title)}</a></td><td>${pdf}</td><td>${status}</td><td>${escapeHtml(mode)}</td><td>${escapeHtml(e.backend || '')}</td><td class="num">${e.seconds.toFixed(1)} s</td></tr>`;
     })
     .join('\n');
   const failed = entries.filter((e) => !e.ok);
@@ -380,7 +388,7 @@ a { color: #1a5fb4; } .ok { color: #26a269; font-weight: 600; } .failed { color:
 </style></head><body>
 <h1>reprlab — handouts</h1>
 <p class="note">Executed notebooks of the course: HTML pages with interactive figures and PDF prints.
-Run mode <b>${escapeHtml(mode)}</b>${mode === 'smoke' ? ' (tiny sizes: the figures show that everything runs, not the lecture&apos;s numbers; make them with <code>npm run handouts -- --mode full</code> on a GPU)' : ''}.
+Run mode <b>${escapeHtml(mode)}</b>${mode === 'auto' ? ' (full on a GPU, laptop on a CPU engine: the table gives the mode each handout ran at)' : ''}${mode === 'smoke' ? ' (tiny sizes: the figures show that everything runs, not the lecture&apos;s numbers; make them with <code>npm run handouts -- --mode full</code> on a GPU)' : ''}.
 Generated ${escapeHtml(generated.toISOString().replace('T', ' ').slice(0, 16))} UTC.</p>
 ${failed.length ? `<p class="failed">${failed.length} notebook(s) failed: ${failed.map((e) => escapeHtml(e.name)).join(', ')}; their pages show the error.</p>` : ''}
 <table><thead><tr><th>#</th><th>handout</th><th>PDF</th><th>status</th><th>mode</th><th>backend</th><th>time</th></tr></thead>

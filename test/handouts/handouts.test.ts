@@ -71,6 +71,15 @@ describe('handout HTML', () => {
     const wasm = "reprlab: backend wasm (XNNPACK, SIMD, 1 thread) (skipped: tensorflow: tfjs-node(-gpu) is not installed; webgpu: software adapter (wasm is faster; tried after it))\nrun mode: laptop, seed 0\n";
     expect(runInfo(nb({}, wasm), 'auto')).toEqual({ mode: 'laptop', engine: 'wasm', device: 'XNNPACK, SIMD, 1 thread' });
     expect(runInfo(nb({}, 'reprlab: backend cpu\nrun mode: smoke   seed: 0   tfjs 4.22.0\n'), 'auto')).toEqual({ mode: 'smoke', engine: 'cpu', device: '' });
+    // a notebook that prints no mode line of its own (04, 07, 08, 09 show it in a table): 'auto' as the kernel
+    // resolved it, from the engine initBackend printed
+    const wasmOnly = "reprlab: backend wasm (XNNPACK, SIMD, 1 thread) (skipped: tensorflow: not installed)\n";
+    expect(runInfo(nb({}, wasmOnly), 'auto')).toEqual({ mode: 'laptop', engine: 'wasm', device: 'XNNPACK, SIMD, 1 thread' });
+    expect(runInfo(nb({}, line), 'auto').mode).toBe('laptop'); // webgpu on a software adapter
+    expect(runInfo(nb({}, 'reprlab: backend webgpu on NVIDIA H100 80GB HBM3 [nvidia]\n'), 'auto').mode).toBe('full');
+    expect(runInfo(nb({}, 'reprlab: backend tensorflow on CUDA 12 (NVIDIA H100)\n'), 'auto').mode).toBe('full');
+    expect(runInfo(nb({}, 'no backend line'), 'auto').mode).toBe('auto'); // nothing to resolve it with
+    expect(runInfo(nb({}, wasmOnly), 'smoke').mode).toBe('smoke'); // only auto is resolved
     const smoke = runBannerHtml({ mode: 'smoke', engine: 'cpu', device: 'JS <engine>' });
     expect(smoke.run).toBe('<span class="reprlab-run">mode <b>smoke</b> · engine <b>cpu</b> · device JS &lt;engine&gt;</span>');
     expect(smoke.notice).toBe(SMOKE_NOTICE);
@@ -112,6 +121,14 @@ describe('handout HTML', () => {
     expect(html).toContain('failed (cell 3)');
     expect(html).toContain('1 notebook(s) failed: 02-b');
     expect(html).toContain('npm run handouts -- --mode full');
+  });
+
+  it('index shows the mode each handout ran at, as its banner does (auto resolved from the engine)', () => {
+    const e = (name: string, mode: string, engine: string, device: string) => ({ name, title: name, mode, html: `${name}.html`, pdf: null, ok: true, cell: null, error: '', seconds: 1, backend: '', engine, device });
+    const html = indexHtml([e('01-a', 'laptop', 'wasm', 'XNNPACK'), e('04-b', 'auto', 'wasm', 'XNNPACK'), e('05-c', 'auto', 'webgpu', 'NVIDIA L4'), e('06-d', 'smoke', 'cpu', '')], { mode: 'auto' });
+    const modes = [...html.matchAll(/<tr><td>[^<]*<\/td>(?:<td>.*?<\/td>){3}<td>([^<]*)<\/td>/g)].map((m) => m[1]);
+    expect(modes).toEqual(['laptop', 'laptop', 'full', 'smoke']);
+    expect(html).toMatch(/Run mode <b>auto<\/b> \(full on a GPU, laptop on a CPU engine/);
   });
 });
 
