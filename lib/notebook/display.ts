@@ -7,8 +7,15 @@
  */
 import { createRequire } from 'node:module';
 
-/** A Jupyter MIME bundle: { 'text/html': '...', 'text/plain': '...' }; binary payloads as base64 strings. */
-export type MimeBundle = Record<string, string>;
+/** A JSON value, as Jupyter carries it for JSON MIME types (`application/json`, `application/vnd.plotly.v1+json`). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * A Jupyter MIME bundle: { 'text/html': '...', 'text/plain': '...' }; binary payloads as base64 strings, JSON
+ * MIME types (`application/vnd.plotly.v1+json`) as JSON objects, which the front end picks from by what it can
+ * render.
+ */
+export type MimeBundle = Record<string, string | { [key: string]: JsonValue }>;
 
 type WriteDisplayData = (data: { data: MimeBundle; metadata: object; transient: object }, update: boolean) => void;
 
@@ -43,7 +50,8 @@ export function displayBundle(bundle: MimeBundle, fallback?: string): boolean {
     write({ data: bundle, metadata: {}, transient: {} }, false);
     return true;
   }
-  const text = fallback ?? bundle['text/plain'];
+  const plain = bundle['text/plain'];
+  const text = fallback ?? (typeof plain === 'string' ? plain : undefined);
   if (text !== undefined) console.log(text);
   return false;
 }

@@ -1,6 +1,8 @@
 /**
  * Plotly figures in tslab: a figure is a plain spec ({ data, layout, config }) shown as an HTML output (a div and
- * a script calling Plotly.newPlot), interactive in JupyterLab/VS Code and in HTML exported with nbconvert.
+ * a script calling Plotly.newPlot), interactive in JupyterLab/VS Code and in HTML exported with nbconvert. The
+ * same output also carries the spec as `application/vnd.plotly.v1+json` (lib/viz/plotly-mime.ts), which
+ * JupyterLab (jupyterlab-plotly) and VS Code render natively; front ends without a plotly renderer use the HTML.
  *
  * plotly.js travels inline in the first figure of each kernel session (module state: a restarted kernel injects
  * it again); later figures use `window.Plotly`, waiting for it if they render before the library ran. A figure
@@ -11,6 +13,7 @@ import { inspect } from 'node:util';
 import { displayBundle, inNotebook } from '../notebook/display.js';
 import { SHOW } from '../notebook/show.js';
 import { plotlyCdnUrl, plotlyDelivery, plotlySource } from './plotly.js';
+import { PLOTLY_MIME, plotlyMimeData } from './plotly-mime.js';
 
 export type FigureKind = 'scatter' | 'line' | 'bar' | 'heatmap';
 /** A plotly trace (see https://plotly.com/javascript/reference/). */
@@ -141,7 +144,10 @@ export function figureHtml(fig: FigureSpec, o: FigureHtmlOptions = {}): string {
   );
 }
 
-/** Display the figure in the notebook (carrying plotly.js if it is the session's first); a summary line elsewhere. */
+/**
+ * Display the figure in the notebook (its HTML carrying plotly.js if it is the session's first, beside the plotly
+ * MIME type for native renderers); a summary line elsewhere.
+ */
 export function showFigure(fig: FigureSpec): void {
   const text = `[${figureSummary(fig)}]`;
   if (!inNotebook()) {
@@ -149,7 +155,7 @@ export function showFigure(fig: FigureSpec): void {
     return;
   }
   const include = !plotlyShown;
-  if (displayBundle({ 'text/html': figureHtml(fig, { includePlotly: include }), 'text/plain': text })) {
+  if (displayBundle({ 'text/html': figureHtml(fig, { includePlotly: include }), [PLOTLY_MIME]: plotlyMimeData(fig), 'text/plain': text })) {
     if (include) plotlyShown = true;
     shownInKernel.add(fig);
   }

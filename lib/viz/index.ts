@@ -9,4 +9,5 @@ export * from './png.js';
 export * from './colors.js';
 export * from './progress.js';
 export { plotlyVersion } from './plotly.js';
+export { PLOTLY_MIME, plotlyMimeData } from './plotly-mime.js';
 export { FONT_CHARS } from './font.js';

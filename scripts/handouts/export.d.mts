@@ -1,5 +1,6 @@
 // Types for scripts/handouts/export.mjs (so TypeScript tests can import it).
 import type { Browser, Page } from 'playwright-core';
+import type { Pager } from './nav.mjs';
 
 export declare const TEMPLATE_DIR: string;
 export declare const HANDOUTS_DIR: string;
@@ -11,10 +12,10 @@ export declare function textOf(html: string): string;
 export interface Heading { level: number; id: string; text: string }
 export declare function headingsOf(html: string): Heading[];
 export declare function tocHtml(headings: Heading[]): string;
-export declare function decorateHtml(html: string, o?: { title?: string; banner?: string; notice?: string; failure?: { cell: number | null; error?: string } }): string;
+export declare function decorateHtml(html: string, o?: { title?: string; banner?: string; notice?: string; failure?: { cell: number | null; error?: string }; pager?: Pager }): string;
 export declare function withPromptNumbers<T extends { cells: Array<{ cell_type: string; execution_count?: number | null }> }>(nb: T, lastCell?: number): T;
 export declare function nbconvertHtml(ipynb: string, o?: { python?: string; lastCell?: number }): string;
-export declare function errorPage(o: { title: string; banner: string; failure: { cell: number | null; error?: string } }): string;
+export declare function errorPage(o: { title: string; banner: string; failure: { cell: number | null; error?: string }; pager?: Pager }): string;
 export declare function notebookTitle(ipynb: string): string;
 export declare function backendLine(ipynb: string): string;
 export interface RunInfo { mode: string; engine: string; device: string }

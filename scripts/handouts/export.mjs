@@ -7,38 +7,19 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { defaultPython, executeNotebook, listNotebooks, parseSeed, ROOT } from '../notebooks.mjs';
+import { writeFileAtomic } from './atomic.mjs';
+import { escapeHtml } from './html.mjs';
+import { inlineMathjax, MATHJAX_TAG, writeSharedMathjax } from './mathjax.mjs';
+import { neighbours, pagerHtml } from './nav.mjs';
+import { resolvedMode } from './run-mode.mjs';
+
+export { escapeHtml, writeFileAtomic };
 
 export const TEMPLATE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'templates');
 export const HANDOUTS_DIR = join(ROOT, 'handouts');
 export const CHROMIUM = process.env.REPRLAB_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-/** Local copies served to the page while printing (the HTML itself points at the CDN, for readers online). */
-const LOCAL_JS = { mathjax: '/usr/share/javascript/mathjax', requirejs: '/usr/share/javascript/requirejs' };
 
-/** Atomic write (temp file beside the target, fsync, rename): readers never see half a handout. */
-export function writeFileAtomic(path, data) {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
-
-export function escapeHtml(text) {
-  return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 /** Plain text of an HTML fragment (tags removed, entities decoded). */
 export function textOf(html) {
@@ -95,6 +76,25 @@ const CSS = `
 .jp-InputArea-editor pre, .jp-OutputArea-output pre, .highlight pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 .jp-InputArea-editor, .jp-OutputArea-output { min-width: 0; max-width: 100%; }
 .jp-OutputArea-output { overflow-x: auto; }
+.reprlab-pager { font: 13px/1.45 system-ui, sans-serif; display: flex; justify-content: space-between; gap: 12px; padding: 6px 16px; border-bottom: 1px solid #ddd; }
+.reprlab-pager-bottom { border-top: 1px solid #ddd; border-bottom: none; margin-top: 24px; }
+.reprlab-pager a { color: #1a5fb4; text-decoration: none; } .reprlab-pager a:hover { text-decoration: underline; }
+.reprlab-pager .reprlab-prev, .reprlab-pager .reprlab-next { flex: 1 1 0; } .reprlab-pager .reprlab-next { text-align: right; }
+@media screen and (prefers-color-scheme: dark) {
+  /* JupyterLab's dark variables come from the template (scripts/handouts/templates/reprlab); these are ours */
+  :root { color-scheme: dark; }
+  .reprlab-toc { background: #1e1e1e; border-color: #444; }
+  .reprlab-toc a, .reprlab-banner a, .reprlab-pager a { color: #8ab4f8; }
+  .reprlab-toc-title { color: #aaa; }
+  .reprlab-banner { background: #1c2533; border-color: #34465f; color: #e6e6e6; }
+  .reprlab-pager { border-color: #444; }
+  .reprlab-smoke { background: #3a2f0b; border-color: #e5a50a; color: #f6e7b8; }
+  .reprlab-laptop { background: #13233a; border-color: #3b7dd8; color: #d4e3f7; }
+  .reprlab-error { background: #3b1114; border-color: #e01b24; color: #f6d4d6; }
+  /* plotly draws on white (the figures' own background): keep them as light cards */
+  .reprlab-figure { background: #fff; border-radius: 4px; }
+  .jp-OutputArea-output img { background: #fff; }
+}
 @media screen and (min-width: 1200px) {
   .reprlab-toc { position: fixed; top: 0; left: 0; bottom: 0; width: 250px; overflow-y: auto; border-right: 1px solid #ddd; border-bottom: none; z-index: 10; }
   body.reprlab-has-toc { margin-left: 282px !important; }
@@ -107,6 +107,7 @@ const CSS = `
   .reprlab-toc .toc-l3 { display: none; }
   .reprlab-toc a { color: #222; }
   a.anchor-link { display: none; }
+  .reprlab-pager { display: none; }
   /* only what must not be cut keeps together (figures, images, short outputs); cells flow across pages */
   .reprlab-figure, .js-plotly-plot, .jp-OutputArea-output img { break-inside: avoid; page-break-inside: avoid; }
   h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
@@ -120,8 +121,10 @@ const CSS = `
 /**
  * Post-process nbconvert's HTML: title, banner line, table of contents, error box (for a failed notebook), CSS.
  * `failure`: { cell, error } with `cell` the failing cell's index in the notebook (markdown cells counted).
+ * `pager`: { prev, next } (scripts/handouts/nav.mjs `neighbours`): links to the neighbouring handouts under the
+ * banner and at the end of the page (not printed).
  */
-export function decorateHtml(html, { title, banner = '', notice = '', failure } = {}) {
+export function decorateHtml(html, { title, banner = '', notice = '', failure, pager } = {}) {
   const headings = headingsOf(html);
   let out = html;
   if (title) out = out.replace(/<title>[\s\S]*?<\/title>/, `<title>${escapeHtml(title)}</title>`);
@@ -131,11 +134,12 @@ export function decorateHtml(html, { title, banner = '', notice = '', failure } 
       (failure.cell != null ? ` <a href="#reprlab-cell-${failure.cell}">Go to the failing cell</a>.` : '') +
       `<pre>${escapeHtml(String(failure.error ?? '').trim())}</pre></div>`
     : '';
-  const top = `<div class="reprlab-banner">${banner}</div>\n${notice}${notice ? '\n' : ''}${tocHtml(headings)}\n${error}`;
+  const top = `<div class="reprlab-banner">${banner}</div>\n${pager ? `${pagerHtml(pager)}\n` : ''}${notice}${notice ? '\n' : ''}${tocHtml(headings)}\n${error}`;
   out = out.replace(/<body([^>]*)>/, (m, attrs) => {
     const cls = /class="/.test(attrs) ? attrs.replace(/class="/, 'class="reprlab-has-toc ') : `${attrs} class="reprlab-has-toc"`;
     return `<body${cls}>\n${top}`;
   });
+  if (pager) out = out.replace(/<\/body>(?![\s\S]*<\/body>)/, `${pagerHtml(pager, { where: 'bottom' })}\n</body>`);
   // an anchor on every cell (nbconvert's lab template writes one <div class="jp-Cell ..."> per cell, in order)
   let index = -1;
   out = out.replace(/<div class="(jp-Cell [^"]*)"/g, (m, cls) => {
@@ -183,8 +187,8 @@ export function nbconvertHtml(ipynb, { python = defaultPython(), lastCell = Infi
 }
 
 /** A page for a notebook whose executed copy does not exist (the kernel never started, ...): just the error. */
-export function errorPage({ title, banner, failure }) {
-  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>${CSS}</head><body>\n<div class="reprlab-banner">${banner}</div>\n<h1 style="font:600 24px system-ui;margin:16px">${escapeHtml(title)}</h1>\n<div class="reprlab-error" id="reprlab-error"><strong>This notebook could not be executed; there is no handout.</strong><pre>${escapeHtml(String(failure.error ?? ''))}</pre></div>\n</body></html>\n`;
+export function errorPage({ title, banner, failure, pager }) {
+  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>${CSS}</head><body>\n<div class="reprlab-banner">${banner}</div>\n${pager ? `${pagerHtml(pager)}\n` : ''}<h1 style="font:600 24px system-ui;margin:16px">${escapeHtml(title)}</h1>\n<div class="reprlab-error" id="reprlab-error"><strong>This notebook could not be executed; there is no handout.</strong><pre>${escapeHtml(String(failure.error ?? ''))}</pre></div>\n</body></html>\n`;
 }
 
 /** The first markdown heading of a notebook (its title), else its file name. */
@@ -207,7 +211,9 @@ export function notebookTitle(ipynb) {
  * What a handout was made with, from the executed notebook: { mode, engine, device }. `engine` and `device` come
  * from initBackend's line ("reprlab: backend webgpu on llvmpipe ..."); `mode` from the notebook's metadata
  * (`metadata.reprlab.mode`, if the runner recorded one), else a printed "reprlab: mode NAME" or "run mode: NAME" line, else
- * `requestedMode` (what the runner asked for). Any mode name is kept as it is.
+ * `requestedMode` (what the runner asked for); `auto` is then resolved from the engine and device as the kernel
+ * resolved it (scripts/handouts/run-mode.mjs: full on a GPU, laptop on a CPU engine). Any other mode name is kept
+ * as it is.
  */
 export function runInfo(ipynb, requestedMode = '') {
   const line = backendLine(ipynb);
@@ -231,7 +237,10 @@ export function runInfo(ipynb, requestedMode = '') {
   } catch {
     /* unreadable: the requested mode */
   }
-  return { mode: mode || requestedMode, engine: m?.[1] ?? '', device: (m?.[2] ?? m?.[3] ?? '').trim() };
+  const engine = m?.[1] ?? '';
+  const device = (m?.[2] ?? m?.[3] ?? '').trim();
+  // 'auto' as the kernel resolved it (lib/notebook autoMode), from the engine it printed
+  return { mode: resolvedMode(mode || requestedMode, { engine, device }), engine, device };
 }
 
 /**
@@ -312,25 +321,15 @@ export async function launchChromium() {
 }
 
 /**
- * Open a handout in a page, serving MathJax/require.js from Debian's local copies instead of the CDN and refusing
- * any other network request, and wait until every plotly figure has drawn and MathJax has typeset.
+ * Open a handout in a page, refusing every network request (a handout needs none: plotly.js and MathJax lie beside
+ * it or inside it), and wait until every plotly figure has drawn and MathJax has typeset.
  * Returns { page, figures, drawn, errors }.
  */
 export async function openHandout(browser, htmlPath, { width = 820, height = 1100, timeout = 60_000 } = {}) {
   const page = await browser.newPage({ viewport: { width, height } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e?.message ?? e)));
-  await page.route(/^https?:\/\//, async (route) => {
-    const url = new URL(route.request().url());
-    const m = /\/(mathjax|require\.js|requirejs)\/[^/]+\/(.*)$/.exec(url.pathname);
-    if (m && /mathjax/.test(m[1])) {
-      let rel = m[2];
-      if (rel === 'latest.js') rel = 'MathJax.js';
-      const file = join(LOCAL_JS.mathjax, rel);
-      if (existsSync(file) && statSync(file).isFile()) return route.fulfill({ path: file, contentType: 'application/javascript' });
-    }
-    return route.abort();
-  });
+  await page.route(/^https?:\/\//, (route) => route.abort());
   await page.goto(pathToFileURL(resolve(htmlPath)).href, { waitUntil: 'load', timeout });
   const figures = await page.locator('.reprlab-figure, .js-plotly-plot').count();
   let drawn = 0;
@@ -347,14 +346,14 @@ export async function openHandout(browser, htmlPath, { width = 820, height = 110
     /* reported through `drawn` */
   }
   drawn = await page.evaluate(() => [...document.querySelectorAll('.reprlab-figure')].filter((d) => d.querySelector('.main-svg')).length);
-  // MathJax 2: wait for its queue to drain (pages without math or without MathJax skip this)
+  // MathJax 3: wait until it has typeset the page (pages without MathJax skip this; MathJax 2 pages of older runs too)
   await page
     .evaluate(
       () =>
         new Promise((done) => {
-          const mj = window.MathJax;
-          if (!mj || !mj.Hub || !mj.Hub.Queue) return done(undefined);
-          mj.Hub.Queue(() => done(undefined));
+          const p = window.MathJax?.startup?.promise;
+          if (!p || typeof p.then !== 'function') return done(undefined);
+          p.then(() => done(undefined), () => done(undefined));
           setTimeout(() => done(undefined), 20_000);
         }),
     )
@@ -368,6 +367,14 @@ export async function printPdf(browser, htmlPath, pdfPath) {
   const { page, figures, drawn, errors } = await openHandout(browser, htmlPath, { width: 930 });
   try {
     await page.emulateMedia({ media: 'print' });
+    // links to the pages beside this one (index, PDF, previous/next) would print as file:// links into the exporting
+    // machine's folders: on paper they are plain text; links within the page and to the web stay links
+    await page.evaluate(() => {
+      for (const a of document.querySelectorAll('a[href]')) {
+        const href = a.getAttribute('href') ?? '';
+        if (!/^(#|https?:|mailto:)/i.test(href)) a.removeAttribute('href');
+      }
+    });
     // plotly sizes figures to their container: let them re-measure at the printed width
     await page.evaluate(() => window.dispatchEvent(new Event('resize')));
     await page.waitForTimeout(300);
@@ -385,22 +392,28 @@ export function indexHtml(entries, { mode, generated = new Date() }) {
     .map((e) => {
       const status = e.ok ? '<span class="ok">ok</span>' : `<span class="failed">failed${e.cell != null ? ` (cell ${e.cell})` : ''}</span>`;
       const pdf = e.pdf ? `<a href="${escapeHtml(e.pdf)}">PDF</a>` : '—';
-      return `<tr><td>${escapeHtml(e.name)}</td><td><a href="${escapeHtml(e.html)}">${escapeHtml(e.title)}</a></td><td>${pdf}</td><td>${status}</td><td>${escapeHtml(e.mode ?? '')}</td><td>${escapeHtml(e.backend || '')}</td><td class="num">${e.seconds.toFixed(1)} s</td></tr>`;
+      // the mode the notebook ran at, as its banner says (an 'auto' kept by an older handouts.json resolved too)
+      const mode = resolvedMode(e.mode ?? '', { engine: e.engine ?? '', device: e.device ?? '' });
+      return `<tr><td>${escapeHtml(e.name)}</td><td><a href="${escapeHtml(e.html)}">${escapeHtml(e.title)}</a></td><td>${pdf}</td><td>${status}</td><td>${escapeHtml(mode)}</td><td>${escapeHtml(e.backend || '')}</td><td class="num">${e.seconds.toFixed(1)} s</td></tr>`;
     })
     .join('\n');
   const failed = entries.filter((e) => !e.ok);
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>reprlab handouts</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="color-scheme" content="light dark"><title>reprlab handouts</title>
 <style>
 body { font: 15px/1.5 system-ui, sans-serif; margin: 2em auto; max-width: 1000px; padding: 0 1em; color: #222; }
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #ddd; }
 th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 a { color: #1a5fb4; } .ok { color: #26a269; font-weight: 600; } .failed { color: #c01c28; font-weight: 600; }
 .note { color: #555; font-size: 13px; }
+@media screen and (prefers-color-scheme: dark) {
+  body { background: #111; color: #e6e6e6; } th { background: #222; } th, td { border-color: #333; }
+  a { color: #8ab4f8; } .ok { color: #57e389; } .failed { color: #ff7b72; } .note { color: #aaa; }
+}
 </style></head><body>
 <h1>reprlab — handouts</h1>
 <p class="note">Executed notebooks of the course: HTML pages with interactive figures and PDF prints.
-Run mode <b>${escapeHtml(mode)}</b>${mode === 'smoke' ? ' (tiny sizes: the figures show that everything runs, not the lecture&apos;s numbers; make them with <code>npm run handouts -- --mode full</code> on a GPU)' : ''}.
+Run mode <b>${escapeHtml(mode)}</b>${mode === 'auto' ? ' (full on a GPU, laptop on a CPU engine: the table gives the mode each handout ran at)' : ''}${mode === 'smoke' ? ' (tiny sizes: the figures show that everything runs, not the lecture&apos;s numbers; make them with <code>npm run handouts -- --mode full</code> on a GPU)' : ''}.
 Generated ${escapeHtml(generated.toISOString().replace('T', ' ').slice(0, 16))} UTC.</p>
 ${failed.length ? `<p class="failed">${failed.length} notebook(s) failed: ${failed.map((e) => escapeHtml(e.name)).join(', ')}; their pages show the error.</p>` : ''}
 <table><thead><tr><th>#</th><th>handout</th><th>PDF</th><th>status</th><th>mode</th><th>backend</th><th>time</th></tr></thead>
@@ -428,6 +441,8 @@ export async function exportHandouts(o = {}) {
   const notebooks = listNotebooks(o.names ?? [], o.notebooksDir);
   const executedDir = join(outDir, '.executed');
   const entries = [];
+  const order = pageOrder(notebooks, o.notebooksDir, outDir);
+  let mathjaxCopied = false;
   let browser;
   try {
     for (const nb of notebooks) {
@@ -466,13 +481,18 @@ export async function exportHandouts(o = {}) {
           ` · executed ${stamp} in ${run.seconds.toFixed(0)} s` +
           (run.ok ? ` · <a href="${escapeHtml(name)}.pdf">PDF</a>` : ' · <b style="color:#c01c28">FAILED</b>');
         const failure = run.ok ? undefined : { cell: run.cell ?? null, error: run.error };
-        let html = existsSync(executed) ? decorateHtml(nbconvertHtml(executed, { lastCell: run.ok ? Infinity : (run.cell ?? Infinity) }), { title: `${name} · ${title}`, banner, notice, failure }) : errorPage({ title: `${name} · ${title}`, banner, failure });
+        const pager = neighbours(order, name);
+        let html = existsSync(executed) ? decorateHtml(nbconvertHtml(executed, { lastCell: run.ok ? Infinity : (run.cell ?? Infinity) }), { title: `${name} · ${title}`, banner, notice, failure, pager }) : errorPage({ title: `${name} · ${title}`, banner, failure, pager });
         if (!o.standalone) {
-          // one plotly.js beside the pages instead of a 5 MB copy in each
+          // one plotly.js and one MathJax beside the pages instead of a copy in each
           const shared = externalisePlotly(html);
           html = shared.html;
           if (shared.plotly) writeSharedPlotly(outDir, shared.plotly);
-        }
+          if (!mathjaxCopied && html.includes(MATHJAX_TAG)) {
+            writeSharedMathjax(outDir);
+            mathjaxCopied = true;
+          }
+        } else html = inlineMathjax(html);
         writeFileAtomic(htmlPath, html);
       } catch (err) {
         entry.ok = false;
@@ -508,6 +528,21 @@ export async function exportHandouts(o = {}) {
   const index = join(outDir, 'index.html');
   writeFileAtomic(index, indexHtml(merged, { mode }));
   return { entries, failed: entries.filter((e) => !e.ok), index, outDir: relative(process.cwd(), outDir) || outDir };
+}
+
+/**
+ * The handouts that will have a page after this run, in course order, as { name, title }: every notebook of the
+ * course (notebooks/*.ipynb, sorted) made by this run or already in `outDir`, then notebooks given by path. The
+ * previous/next links of a page go to its neighbours here.
+ */
+function pageOrder(notebooks, notebooksDir, outDir) {
+  const course = listNotebooks([], notebooksDir);
+  const paths = [...course, ...notebooks.filter((p) => !course.some((c) => basename(c) === basename(p)))];
+  const made = new Set(notebooks.map((p) => basename(p, '.ipynb')));
+  return paths
+    .map((p) => ({ name: basename(p, '.ipynb'), path: p }))
+    .filter((e) => made.has(e.name) || existsSync(join(outDir, `${e.name}.html`)))
+    .map((e) => ({ name: e.name, title: notebookTitle(e.path) }));
 }
 
 /** handouts/plotly.min.js, written when missing or different (every page of a run carries the same library). */

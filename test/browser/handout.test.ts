@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { decorateHtml, externalisePlotly, launchChromium, nbconvertHtml, openHandout, printPdf, SHARED_PLOTLY, writeFileAtomic } from '../../scripts/handouts/export.mjs';
 import { lineChart } from '../../lib/viz/index.js';
+import { inlineMathjax, writeSharedMathjax } from '../../scripts/handouts/mathjax.mjs';
+import { pathToFileURL } from 'node:url';
 import { chromiumMissing, nbconvertMissing } from './env.js';
 import { distinctColours } from './png.js';
 
@@ -26,7 +28,7 @@ describe.skipIf(!!missing)(`handout page in Chromium${missing ? ` (skipped: ${mi
       nbformat_minor: 5,
       metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
       cells: [
-        { cell_type: 'markdown', id: 'a', metadata: {}, source: '# Browser check\nA handout with one figure.' },
+        { cell_type: 'markdown', id: 'a', metadata: {}, source: '# Browser check\nA handout with one figure and math: $a^2 + b^2$ and $$\\sum_{i=1}^n x_i.$$' },
         { cell_type: 'markdown', id: 'b', metadata: {}, source: '## The figure' },
         {
           cell_type: 'code', id: 'c', metadata: {}, execution_count: 1, source: "await lineChart([...], { title: 'loss per epoch' });",
@@ -37,12 +39,13 @@ describe.skipIf(!!missing)(`handout page in Chromium${missing ? ` (skipped: ${mi
     writeFileSync(join(dir, 'executed.ipynb'), JSON.stringify(nb));
     html = join(dir, '01-browser-check.html');
     const page = decorateHtml(nbconvertHtml(join(dir, 'executed.ipynb')), { title: 'browser check', banner: 'test' });
-    writeFileAtomic(html, page);
+    writeFileAtomic(html, inlineMathjax(page)); // like --standalone: MathJax inside the page
     // the default of npm run handouts: plotly.js in a file beside the page
     const ext = externalisePlotly(page);
     shared = join(dir, 'shared', '01-browser-check.html');
     writeFileAtomic(shared, ext.html);
     writeFileAtomic(join(dir, 'shared', SHARED_PLOTLY), ext.plotly);
+    writeSharedMathjax(join(dir, 'shared'));
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -75,6 +78,51 @@ describe.skipIf(!!missing)(`handout page in Chromium${missing ? ` (skipped: ${mi
     } finally {
       await page.close();
     }
+  });
+
+  it('typesets math offline, from mathjax.js beside the page and from MathJax inline (no network: every request refused)', async () => {
+    for (const path of [shared, html]) {
+      const { page, errors } = await openHandout(browser, path, { width: 1000, height: 800 });
+      try {
+        expect(errors).toEqual([]);
+        expect(await page.locator('mjx-container svg').count()).toBe(2); // inline and display
+        expect(await page.locator('.jp-MarkdownCell').first().textContent()).not.toContain('$a^2');
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
+  it('follows the reader\'s dark theme on screen; the light theme otherwise', async () => {
+    const look = async (colorScheme: 'light' | 'dark') => {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 900 }, colorScheme });
+      try {
+        await page.route(/^https?:\/\//, (route) => route.abort());
+        await page.goto(pathToFileURL(shared).href);
+        await page.waitForFunction(() => document.querySelector('.reprlab-figure .main-svg'));
+        if (colorScheme === 'dark') await page.screenshot({ path: join(SHOTS, 'reprlab-handout-dark.png') });
+        return await page.evaluate(() => ({
+          body: getComputedStyle(document.body).backgroundColor,
+          text: getComputedStyle(document.querySelector('.jp-MarkdownCell .jp-RenderedHTMLCommon')!).color,
+          banner: getComputedStyle(document.querySelector('.reprlab-banner')!).backgroundColor,
+          figure: getComputedStyle(document.querySelector('.reprlab-figure')!).backgroundColor,
+        }));
+      } finally {
+        await page.close();
+      }
+    };
+    const lum = (css: string) => {
+      const [r, g, b] = css.match(/\d+/g)!.map(Number) as [number, number, number];
+      return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+    };
+    const light = await look('light');
+    const dark = await look('dark');
+    expect(lum(light.body)).toBeGreaterThan(0.9);
+    expect(lum(light.text)).toBeLessThan(0.3);
+    expect(lum(dark.body)).toBeLessThan(0.1);
+    expect(lum(dark.text)).toBeGreaterThan(0.6);
+    expect(lum(dark.banner)).toBeLessThan(0.2);
+    expect(lum(dark.figure)).toBeGreaterThan(0.9); // plotly draws on white: the figure stays a light card
   });
 
   it('prints a PDF after the figure has drawn', async () => {

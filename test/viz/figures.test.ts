@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { axisTitlesOf, barChart, colorOf, figureHtml, heatmap, lineChart, MAX_POINT_LABELS, resetPlotly, scatter, setAxisTitles, smoothSeries } from '../../lib/viz/index.js';
+import { axisTitlesOf, barChart, PLOTLY_MIME, colorOf, figureHtml, heatmap, lineChart, MAX_POINT_LABELS, resetPlotly, scatter, setAxisTitles, smoothSeries } from '../../lib/viz/index.js';
 import { show } from '../../lib/notebook/index.js';
 import { useBackend } from '../helpers.js';
 import { fakeKernel, type FakeKernel } from '../notebook/fake-kernel.js';
@@ -110,6 +110,30 @@ describe('figure HTML and display', () => {
     const fig = await heatmap([[1]], { show: false });
     await show(fig);
     expect(kernel.outputs[2]!['text/html']!.length).toBeGreaterThan(1_000_000);
+  });
+
+  it('in the kernel every figure also carries application/vnd.plotly.v1+json ({ data, layout, config }) beside its HTML', async () => {
+    resetPlotly();
+    kernel = fakeKernel();
+    const fig = await scatter([[0, 1], [2, NaN]], { labels: [0, 1], classNames: ['a', 'b'], thumbnails: ['u0', 'u1'], title: 'emb' });
+    const again = await lineChart({ name: 'a', y: new Float32Array([1, 2]) as unknown as number[] }, { title: 'typed' });
+    expect(PLOTLY_MIME).toBe('application/vnd.plotly.v1+json');
+    for (const [i, f] of [fig, again].entries()) {
+      const bundle = kernel.outputs[i]! as unknown as Record<string, unknown>;
+      expect(Object.keys(bundle).sort()).toEqual([PLOTLY_MIME, 'text/html', 'text/plain']);
+      const mime = bundle[PLOTLY_MIME] as { data: unknown[]; layout: Record<string, unknown>; config: Record<string, unknown> };
+      // a JSON object (not a string), exactly what the front end receives: plain arrays, no hover thumbnails
+      expect(typeof mime).toBe('object');
+      expect(Object.keys(mime).sort()).toEqual(['config', 'data', 'layout']);
+      expect(mime).toEqual(JSON.parse(JSON.stringify({ data: f.data, layout: f.layout, config: f.config })));
+      expect(JSON.stringify(mime)).not.toContain('thumbnails');
+      expect(mime.layout.title).toEqual({ text: i === 0 ? 'emb' : 'typed', x: 0.02, xanchor: 'left' });
+    }
+    const traces = (kernel.outputs[0]! as unknown as Record<string, { data: Array<{ y: unknown[] }> }>)[PLOTLY_MIME]!.data;
+    expect(traces.flatMap((t) => t.y)).toContain(null); // NaN travels as null, as JSON has no NaN
+    // the HTML still draws the figure on its own (classic Notebook, nbconvert): it holds the same spec
+    expect(kernel.outputs[1]!['text/html']).toContain('Plotly.newPlot');
+    expect(kernel.outputs[1]!['text/html']).toContain('"typed"');
   });
 
   it('outside a notebook a figure prints a one-line summary', async () => {
