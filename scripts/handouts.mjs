@@ -23,6 +23,7 @@ const usage = `usage: npm run handouts [-- [names...] [options]]
                       share <out>/plotly.min.js, so copy the folder as a whole
   --no-build          skip 'npm run build' (notebooks import the built package)
   --no-execute        re-render pages and PDFs from the executed copies of the last run (no kernel)
+  --no-pretrain       skip 'npm run pretrain' (which first trains the shared encoders missing from the cache)
 
 Writes <out>/<name>.html, <out>/<name>.pdf, <out>/index.html (and the executed notebooks in <out>/.executed/).
 A failing notebook gets a page showing its error and no PDF; the others go on; the exit status is then 1.`;
@@ -38,6 +39,7 @@ const args = parseArgs(
     standalone: { type: 'flag' },
     'no-build': { type: 'flag' },
     'no-execute': { type: 'flag' },
+    'no-pretrain': { type: 'flag' },
   },
   usage,
 );
@@ -58,6 +60,12 @@ if (!args['no-execute']) try {
 } catch (err) {
   console.error(`handouts: ${err.message}`);
   process.exit(1);
+}
+if (!args['no-execute'] && !args['no-pretrain']) {
+  // the shared encoders first (lib/methods/pretrain-recipes.ts): the notebooks then load them from the cache
+  const env = { ...process.env, ...(args.backend && args.backend !== 'auto' ? { REPRLAB_BACKEND: args.backend } : {}) };
+  const p = spawnSync(process.execPath, ['scripts/pretrain.mjs', '--no-build', '--mode', args.mode, '--seed', String(seed ?? process.env.REPRLAB_SEED ?? 0)], { cwd: ROOT, stdio: 'inherit', env });
+  if (p.status !== 0) console.error('handouts: npm run pretrain failed (the notebooks will train what is missing themselves)');
 }
 let result;
 try {
