@@ -1,11 +1,13 @@
 /**
  * Run mode of a notebook: the sizes it runs at.
  *
- * - `smoke`:  tiny sizes so that every notebook executes in well under a minute on the cpu backend (CI, the tests,
- *             `--mode smoke` as a quick self-check). Its figures are a smoke test, not the lecture's.
- * - `laptop`: sized for a laptop CPU on the CPU engine (wasm): all ten notebooks together in about 45 minutes on a
- *             2-core CPU, at sizes where the closing claims hold (or the notebook says why one cannot);
- *             figures in docs/results.md, "laptop mode".
+ * - `smoke`:  tiny sizes for CI, the tests and `--mode smoke` as a quick self-check. Measured on a 2-core CPU
+ *             (wasm) under load from other jobs: all ten notebooks in 742 s wall (2026-12-01), about 1–4 min wall
+ *             and 0.5–2 min CPU a notebook (README's mode table). Its figures are a smoke test, not the lecture's.
+ * - `laptop`: sized for a laptop CPU on the CPU engine (wasm), at sizes where the closing claims hold (or the
+ *             notebook says why one cannot). Budget: all ten notebooks together in ≤ 45 minutes on a 2-core CPU.
+ *             Measured 2026-12-02 on a 2-core AMD EPYC VM: 16.9 min of CPU for all ten (mean over seeds 0–2);
+ *             `npm run handouts` end to end 16 min 39 s wall. Figures in docs/results.md, "Laptop mode".
  * - `full`:   the sizes the lecture's claims are made at (hours per notebook on a CPU: for a GPU).
  *
  * Chosen by the environment variable REPRLAB_MODE = smoke | laptop | full | auto, read at each call (a notebook can
