@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LossRegistry } from '../../lib/losses/registry.js';
 import { byolLoss, jointEmbeddingLosses, simsiamLoss } from '../../lib/losses/noncontrastive/index.js';
-import { METRIC_LOSSES, metricLosses } from '../../lib/losses/metric/index.js';
+import { METRIC_LOSS_SPECS, METRIC_LOSSES, metricLosses } from '../../lib/losses/metric/index.js';
+import { siameseHeadOf } from '../../lib/losses/metric/spec.js';
 import { useBackend } from '../helpers.js';
 
 beforeAll(() => useBackend('cpu'));
@@ -21,7 +22,20 @@ describe('loss registries (tfjs-layers losses.get: a name or a function)', () =>
 
   it('metricLosses holds the seven losses of notebook 04 with the head each needs', () => {
     expect(metricLosses.names()).toEqual([...METRIC_LOSSES]);
-    expect(METRIC_LOSSES.map((n) => metricLosses.get(n).head)).toEqual(['softmax', 'softmax', 'none', 'none', 'cosine', 'cosine', 'cosine']);
+    // notebook 04's seven come first, in its order; losses added since follow (derived: no list here to extend)
+    expect(METRIC_LOSSES.slice(0, 7)).toEqual(['softmax', 'center', 'pair', 'triplet', 'cosface', 'arcface', 'subcenterArcface']);
+    expect(METRIC_LOSSES.slice(0, 7).map((n) => metricLosses.get(n).head)).toEqual(['softmax', 'softmax', 'none', 'none', 'cosine', 'cosine', 'cosine']);
+  });
+
+  it('the registry, METRIC_LOSSES and each function\'s head are derived from METRIC_LOSS_SPECS (one line per loss)', () => {
+    expect(METRIC_LOSSES).toEqual(METRIC_LOSS_SPECS.map((s) => s.name));
+    expect(METRIC_LOSS_SPECS.slice(0, 7).map((s) => s.head)).toEqual(['classifier', 'classifier', 'none', 'none', 'centres', 'centres', 'subCentres']);
+    for (const s of METRIC_LOSS_SPECS) {
+      const fn = metricLosses.get(s.name);
+      expect(fn.spec).toBe(s);
+      expect(fn.head).toBe(siameseHeadOf(s.head));
+      expect(fn.centers).toBe(s.name === 'center');
+    }
   });
 
   it("jointEmbeddingLosses: 'byol' is byolLoss, 'simsiam' is simsiamLoss on the same four tensors", async () => {

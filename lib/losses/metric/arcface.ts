@@ -15,7 +15,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Labels } from './common.js';
-import { marginSoftmaxLoss, type MarginSoftmaxOptions } from './angular.js';
+import { type Margin, marginSoftmaxLoss, type MarginSoftmaxOptions } from './angular.js';
+import { metricLossSpec } from './spec.js';
 
 /** The ArcFace target logit (before scaling) for cosines `cos` and margin m (a number or [N, 1]). */
 export function arcFaceTarget(cos: tf.Tensor, m: number | tf.Tensor): tf.Tensor {
@@ -38,3 +39,11 @@ export function arcFaceTarget(cos: tf.Tensor, m: number | tf.Tensor): tf.Tensor 
 export function arcFaceLoss(cosines: tf.Tensor2D, labels: Labels, options: MarginSoftmaxOptions = {}): tf.Scalar {
   return marginSoftmaxLoss('arcFaceLoss', cosines, labels, options, 0.5, arcFaceTarget);
 }
+
+/** ArcFace in the metric learner: a cosine head (one centre per class). */
+export const arcFaceSpec = metricLossSpec({
+  name: 'arcface',
+  head: 'centres',
+  defaults: { margin: 0.5 as Margin, scale: 30 },
+  loss: (b, o) => arcFaceLoss(b.head!, b.labels, o),
+});

@@ -20,6 +20,7 @@ import { initSeed, Rng } from '../../util/rng.js';
 import { stateVariable } from '../../ops/state.js';
 import { isTensor, labelTensor, type Labels } from './common.js';
 import { checkEmbeddings } from '../../util/checks.js';
+import { metricLossSpec } from './spec.js';
 
 export interface CenterLossOptions {
   /** λ, the weight of the centre term (default 0.1). */
@@ -81,3 +82,15 @@ export function updateCenters(centers: tf.Variable, features: tf.Tensor2D, label
     centers.assign(tf.sub(centers, tf.mul(alpha, delta)));
   });
 }
+
+/**
+ * The center loss in the metric learner: a classifier head, class centres kept by the learner. `centerWeight` is λ,
+ * `centerRate` the α of the centre update (the learner applies it after each step with `updateCenters`).
+ */
+export const centerSpec = metricLossSpec({
+  name: 'center',
+  head: 'classifier',
+  keepsCentres: true,
+  defaults: { centerWeight: 0.1, centerRate: 0.5 },
+  loss: (b, o) => centerLoss(b.embeddings, b.labels, b.centers!, { lambda: o.centerWeight, logits: b.head }),
+});

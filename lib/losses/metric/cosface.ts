@@ -12,9 +12,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Labels } from './common.js';
-import { marginSoftmaxLoss, type MarginSoftmaxOptions } from './angular.js';
+import { type Margin, marginSoftmaxLoss, type MarginSoftmaxOptions } from './angular.js';
+import { metricLossSpec } from './spec.js';
 
 /** CosFace on cosines [N, C] (a `NormalizedDense` head's output) with labels [N]; default s = 30, m = 0.35. */
 export function cosFaceLoss(cosines: tf.Tensor2D, labels: Labels, options: MarginSoftmaxOptions = {}): tf.Scalar {
   return marginSoftmaxLoss('cosFaceLoss', cosines, labels, options, 0.35, (cos, m) => tf.sub(cos, m));
 }
+
+/** CosFace in the metric learner: a cosine head (one centre per class). */
+export const cosFaceSpec = metricLossSpec({
+  name: 'cosface',
+  head: 'centres',
+  defaults: { margin: 0.35 as Margin, scale: 30 },
+  loss: (b, o) => cosFaceLoss(b.head!, b.labels, o),
+});

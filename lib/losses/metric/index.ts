@@ -19,4 +19,12 @@ export {
   generalizedContrastiveLoss, contrastiveInstance, pairedDistances, labelledDistances, CONTRASTIVE_INSTANCES,
   type ContrastiveDistances, type PhiPsi, type ContrastiveInstanceName, type ContrastiveInstanceOptions,
 } from './generalized.js';
-export { metricLosses, METRIC_LOSSES, type MetricBatch, type MetricLoss, type MetricLossName, type MetricLossOptions } from './registry.js';
+export { softmaxLoss } from './softmax.js';
+export {
+  metricLossSpec, metricLossFunction, resolveLossOptions, isMetricLossSpec, METRIC_HEAD_KINDS,
+  type MetricLossSpec, type MetricLossSpecOptions, type MetricHeadKind, type SpecLossFunction,
+} from './spec.js';
+export {
+  metricLosses, METRIC_LOSSES, METRIC_LOSS_SPECS, FLAT_METRIC_LOSS_OPTIONS,
+  type MetricBatch, type MetricLoss, type MetricLossName, type MetricLossOptions, type MetricLossOptionsOf,
+} from './registry.js';

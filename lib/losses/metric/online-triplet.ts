@@ -23,6 +23,8 @@ import { checkStrategy, type TripletStrategy } from './mining.js';
 import { resolveTripletOptions, type TripletLossOptions } from './triplet.js';
 import { checkEmbeddings } from '../../util/checks.js';
 import { checkReduction, safeMean } from '../../ops/reductions.js';
+import type { DistanceName } from '../../ops/distances.js';
+import { metricLossSpec } from './spec.js';
 
 export type OnlineTripletStrategy = Exclude<TripletStrategy, 'easy'>;
 
@@ -76,3 +78,11 @@ export function onlineTripletLoss(embeddings: tf.Tensor2D, labels: Labels, optio
     return safeMean(tf.sum(terms), count);
   });
 }
+
+/** The triplet loss in the metric learner: online mining (`mining`, default Hermans et al.'s batch-hard) on K×M batches. */
+export const tripletSpec = metricLossSpec({
+  name: 'triplet',
+  head: 'none',
+  defaults: { mining: 'batchHard' as OnlineTripletStrategy, margin: 0.2, distance: 'squared' as DistanceName, average: 'selected' as 'selected' | 'nonzero' },
+  loss: (b, { mining, ...rest }) => onlineTripletLoss(b.embeddings, b.labels, { strategy: mining, ...rest }),
+});

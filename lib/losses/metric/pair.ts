@@ -21,6 +21,7 @@ import { check } from '../../util/errors.js';
 import { isTensor, labelledBatch, type Labels } from './common.js';
 import { checkEmbeddings, checkMargin } from '../../util/checks.js';
 import { checkReduction, safeMean } from '../../ops/reductions.js';
+import { metricLossSpec } from './spec.js';
 
 export interface PairLossOptions {
   /** m: the distance negative pairs are pushed beyond (default 1; unit-norm embeddings are at most 2 apart). */
@@ -102,3 +103,11 @@ export function batchPairLoss(embeddings: tf.Tensor2D, labels: Labels, options: 
     return tf.add(safeMean(ps, tf.sum(pm)), safeMean(ns, tf.sum(nm))) as tf.Scalar;
   });
 }
+
+/** The pair loss in the metric learner: every pair of the K×M batch, balanced (positive and negative means). */
+export const pairSpec = metricLossSpec({
+  name: 'pair',
+  head: 'none',
+  defaults: { margin: 1, distance: 'euclidean' as DistanceName, form: 'hadsell' as 'hadsell' | 'squared', reduction: 'balanced' as 'mean' | 'balanced' },
+  loss: (b, o) => batchPairLoss(b.embeddings, b.labels, o),
+});

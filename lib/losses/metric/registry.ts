@@ -3,48 +3,57 @@
  * trains them — the comparison of notebook 04 in the spirit of "A Metric Learning Reality Check" (Musgrave et al.
  * 2020, deck 003): same backbone, sampler and steps for every loss; only the loss and its training-only head differ.
  *
- *   name               embedding        head (training only)   objective
- *   'softmax'          raw neck output  dense → logits         cross-entropy (the baseline)
- *   'center'           raw neck output  dense → logits         cross-entropy + (λ/2)‖f − c_y‖², centres by Wen's rule
- *   'pair'             unit norm        —                      pair loss over all pairs of the batch (balanced)
- *   'triplet'          unit norm        —                      triplet loss with online mining (`mining`)
- *   'cosface'          unit norm        cosine                 CosFace
- *   'arcface'          unit norm        cosine                 ArcFace
- *   'subcenterArcface' unit norm        cosine, k per class    sub-center ArcFace
+ * ONE list, `METRIC_LOSS_SPECS`: each loss's file exports its spec (spec.ts: name, head kind, option defaults,
+ * function), and everything else is derived from this list — the registry `metricLosses`, the type
+ * `MetricLossName`, the list `METRIC_LOSSES`, the typed `lossOptions` of the learner (`MetricLossOptionsOf`).
+ * Adding a loss: its file with its spec, then its line here (docs/architecture.md, "Adding a metric loss").
  *
- * A loss is a function of the batch ({@link MetricBatch}: embeddings, the head's output, labels, centres) and the
- * learner's options; its `head` property says which training head it needs (none: a loss on the embeddings alone,
- * like the pair and triplet losses — what a function of your own gets unless it says otherwise).
+ * Each loss's head kind, options and defaults are in its spec, in its own file (e.g. arcface.ts `arcFaceSpec`).
+ *
+ * A registered loss is a function of the batch ({@link MetricBatch}: embeddings, the head's output, labels, centres)
+ * and its options (missing ones take the spec's defaults); its `head` property says which training head it needs
+ * (none: a loss on the embeddings alone — what a function of your own gets unless it says otherwise).
  *
  *   const triplet = metricLosses.get('triplet');
  *   const loss = triplet({ embeddings, labels }, { mining: 'batchHard', margin: 0.2 });
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { DistanceName } from '../../ops/distances.js';
 import { LossRegistry } from '../registry.js';
-import { type Margin, softmaxCrossEntropy } from './angular.js';
-import { arcFaceLoss } from './arcface.js';
-import { centerLoss } from './center.js';
-import { labelTensor, type Labels } from './common.js';
-import { cosFaceLoss } from './cosface.js';
-import { onlineTripletLoss, type OnlineTripletStrategy } from './online-triplet.js';
-import { batchPairLoss } from './pair.js';
-import { subCenterArcFaceLoss } from './subcenter-arcface.js';
+import type { Margin } from './angular.js';
+import { arcFaceSpec } from './arcface.js';
+import { centerSpec } from './center.js';
+import { cosFaceSpec } from './cosface.js';
+import { tripletSpec, type OnlineTripletStrategy } from './online-triplet.js';
+import { pairSpec } from './pair.js';
+import { softmaxSpec } from './softmax.js';
+import { type MetricBatch, type MetricLossSpec, type MetricLossSpecOptions, metricLossFunction } from './spec.js';
+import { subCenterArcFaceSpec } from './subcenter-arcface.js';
 
-/** What a metric loss sees of a training batch. */
-export interface MetricBatch {
-  /** f(x) [N, K] (unit norm unless the head is 'softmax'). */
-  embeddings: tf.Tensor2D;
-  /** The training head's output: logits [N, C] ('softmax') or cosines [N, C·k] ('cosine'). */
-  head?: tf.Tensor2D;
-  labels: Labels;
-  /** Number of training classes (the losses with a head). */
-  numClasses?: number;
-  /** The class centres of the center loss [C, K]. */
-  centers?: tf.Variable;
-}
+export type { MetricBatch } from './spec.js';
 
-/** The loss settings of the metric learner (MetricLearnerOptions extends these). */
+/** The built-in metric losses, one line each, in notebook 04's order (then the losses added since). */
+export const METRIC_LOSS_SPECS = [
+  softmaxSpec,
+  centerSpec,
+  pairSpec,
+  tripletSpec,
+  cosFaceSpec,
+  arcFaceSpec,
+  subCenterArcFaceSpec,
+] as const;
+
+type BuiltInSpec = (typeof METRIC_LOSS_SPECS)[number];
+/** The names of the built-in losses (derived from METRIC_LOSS_SPECS). */
+export type MetricLossName = BuiltInSpec['name'];
+/** The options of the loss `N`, each optional (its spec's defaults fill the rest). */
+export type MetricLossOptionsOf<N extends MetricLossName> = Partial<MetricLossSpecOptions<Extract<BuiltInSpec, { name: N }>>>;
+
+/**
+ * The flat loss settings of the metric learner — the older form, still accepted beside `lossOptions` (and what a
+ * loss function of your own receives): each goes to the losses that take it, the others ignore it. This list is
+ * closed: a loss added later takes its options in `lossOptions` only.
+ */
 export interface MetricLossOptions {
   /** Margin of the loss (defaults: pair 1, triplet 0.2, cosface 0.35, arcface 0.5); per class for cosface/arcface. */
   margin?: Margin;
@@ -60,32 +69,29 @@ export interface MetricLossOptions {
   subCenters?: number;
   /** λ of the center loss (default 0.1). */
   centerWeight?: number;
+  /** α, the centre update rate of the center loss (default 0.5). */
+  centerRate?: number;
 }
 
-/** A metric loss: (batch, options) → scalar; `head` the training head it needs, `centers` when it keeps class centres. */
-export type MetricLoss = ((batch: MetricBatch, options: MetricLossOptions) => tf.Scalar) & {
+/** The names of MetricLossOptions (TypeScript keeps this record and the interface in step). */
+const FLAT: Record<keyof MetricLossOptions, true> = { margin: true, scale: true, mining: true, average: true, distance: true, subCenters: true, centerWeight: true, centerRate: true };
+export const FLAT_METRIC_LOSS_OPTIONS: readonly (keyof MetricLossOptions)[] = Object.keys(FLAT) as (keyof MetricLossOptions)[];
+
+/**
+ * A metric loss: (batch, options) → scalar; `head` the training head it needs ('softmax' a classifier, 'cosine'
+ * centres or sub-centres, 'none'), `centers` when it keeps class centres, `spec` when it was made from a spec.
+ */
+export type MetricLoss = ((batch: MetricBatch, options: MetricLossOptions | Readonly<Record<string, unknown>>) => tf.Scalar) & {
   head?: 'softmax' | 'cosine' | 'none';
   centers?: boolean;
+  spec?: MetricLossSpec;
 };
 
-export type MetricLossName = 'softmax' | 'center' | 'pair' | 'triplet' | 'cosface' | 'arcface' | 'subcenterArcface';
+/** Name → metric loss; `metricLosses.get(nameOrFn)`. The flat settings a loss does not take are passed over. */
+export const metricLosses = new LossRegistry<MetricLoss>(
+  'metric loss',
+  Object.fromEntries(METRIC_LOSS_SPECS.map((s) => [s.name, metricLossFunction(s as MetricLossSpec, FLAT_METRIC_LOSS_OPTIONS)])),
+);
 
-const withHead = (fn: (b: MetricBatch, o: MetricLossOptions) => tf.Scalar, head: MetricLoss['head'], centers = false): MetricLoss => Object.assign(fn, { head, centers });
-
-/** Name → metric loss; `metricLosses.get(nameOrFn)`. */
-export const metricLosses = new LossRegistry<MetricLoss>('metric loss', {
-  softmax: withHead((b) => {
-    const { tensor } = labelTensor('metricLearner.loss', b.labels, b.embeddings.shape[0], b.numClasses);
-    return softmaxCrossEntropy(b.head!, tf.cast(tf.oneHot(tensor, b.numClasses!), 'float32') as tf.Tensor2D);
-  }, 'softmax'),
-  center: withHead((b, o) => centerLoss(b.embeddings, b.labels, b.centers!, { lambda: o.centerWeight, logits: b.head }), 'softmax', true),
-  pair: withHead((b, o) => batchPairLoss(b.embeddings, b.labels, { margin: o.margin as number | undefined, distance: o.distance ?? 'euclidean', balance: true }), 'none'),
-  triplet: withHead((b, o) =>
-    onlineTripletLoss(b.embeddings, b.labels, { strategy: o.mining ?? 'batchHard', margin: o.margin as number | undefined, distance: o.distance ?? 'squared', average: o.average }), 'none'),
-  cosface: withHead((b, o) => cosFaceLoss(b.head!, b.labels, { scale: o.scale, margin: o.margin }), 'cosine'),
-  arcface: withHead((b, o) => arcFaceLoss(b.head!, b.labels, { scale: o.scale, margin: o.margin }), 'cosine'),
-  subcenterArcface: withHead((b, o) => subCenterArcFaceLoss(b.head!, b.labels, { scale: o.scale, margin: o.margin, subCenters: o.subCenters }), 'cosine'),
-});
-
-/** The registered names of the metric learner's built-in losses, in notebook 04's order. */
-export const METRIC_LOSSES: readonly MetricLossName[] = ['softmax', 'center', 'pair', 'triplet', 'cosface', 'arcface', 'subcenterArcface'];
+/** The registered names of the metric learner's built-in losses, in METRIC_LOSS_SPECS' order. */
+export const METRIC_LOSSES: readonly MetricLossName[] = METRIC_LOSS_SPECS.map((s) => s.name);

@@ -13,7 +13,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { check } from '../../util/errors.js';
-import { checkCosines, type MarginSoftmaxOptions } from './angular.js';
+import { checkCosines, type Margin, type MarginSoftmaxOptions } from './angular.js';
+import { metricLossSpec } from './spec.js';
 import { arcFaceLoss } from './arcface.js';
 import type { Labels } from './common.js';
 
@@ -41,3 +42,11 @@ export function subCenterArcFaceLoss(cosines: tf.Tensor2D, labels: Labels, optio
     return arcFaceLoss(cos, labels, rest);
   });
 }
+
+/** Sub-center ArcFace in the metric learner: a cosine head with `subCenters` (k) centres per class. */
+export const subCenterArcFaceSpec = metricLossSpec({
+  name: 'subcenterArcface',
+  head: 'subCentres',
+  defaults: { margin: 0.5 as Margin, scale: 30, subCenters: 3 },
+  loss: (b, o) => subCenterArcFaceLoss(b.head!, b.labels, o),
+});
