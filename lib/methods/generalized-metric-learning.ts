@@ -17,13 +17,13 @@ import {
   CONTRASTIVE_INSTANCES, contrastiveInstance, generalizedContrastiveLoss, labelledDistances,
   type ContrastiveInstanceName, type ContrastiveInstanceOptions,
 } from '../losses/metric/generalized.js';
-import type { MetricBatch, MetricLoss } from '../losses/metric/registry.js';
+import type { MetricLossOptions } from '../losses/metric/registry.js';
+import { metricLossSpec } from '../losses/metric/spec.js';
 import { check } from '../util/errors.js';
 import { metricLearner, type MetricLearner, type MetricLearnerOptions } from './metric-learning.js';
 
-/** The metric learner's options without the loss settings, plus the row of the table. */
-export interface GeneralizedLearnerOptions
-  extends Omit<MetricLearnerOptions, 'loss' | 'numClasses' | 'margin' | 'scale' | 'mining' | 'average' | 'distance' | 'subCenters' | 'centerWeight' | 'centerRate'> {
+/** The metric learner's options without the loss and its settings (nested or flat), plus the row of the table. */
+export interface GeneralizedLearnerOptions extends Omit<MetricLearnerOptions, 'loss' | 'lossOptions' | 'numClasses' | keyof MetricLossOptions> {
   /** The row of the table (e.g. 'modifiedTriplet', 'tripletContrastive'). */
   instance: ContrastiveInstanceName;
   /** τ, ε, c of the row (see `contrastiveInstance`). */
@@ -39,10 +39,11 @@ export function generalizedMetricLearner(options: GeneralizedLearnerOptions): Ge
   check(CONTRASTIVE_INSTANCES.includes(instance), where, 'instance', `one of ${CONTRASTIVE_INSTANCES.map((l) => `'${l}'`).join(', ')}`, instance);
   const phiPsi = contrastiveInstance(instance, instanceOptions);
   // The rows depend on the labels: the learner hands its losses the batch's labels as read in host memory.
-  const loss: MetricLoss = Object.assign(
-    (b: MetricBatch) => generalizedContrastiveLoss(labelledDistances(b.embeddings, b.labels as ArrayLike<number>), phiPsi),
-    { head: 'none' as const },
-  );
-  Object.defineProperty(loss, 'name', { value: instance });
+  const loss = metricLossSpec({
+    name: instance,
+    head: 'none',
+    defaults: {},
+    loss: (b) => generalizedContrastiveLoss(labelledDistances(b.embeddings, b.labels as ArrayLike<number>), phiPsi),
+  });
   return metricLearner({ ...rest, loss });
 }
