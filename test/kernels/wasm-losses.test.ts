@@ -47,6 +47,9 @@ const LOSSES: [string, Loss][] = [
   ['liftedStructuredLoss', (a) => L.liftedStructuredLoss(a, labels)],
   ['generalizedContrastiveLoss (labelled)', (a) => L.generalizedContrastiveLoss(L.labelledDistances(a, labels), L.contrastiveInstance('infoNCE'))],
   ['generalizedContrastiveLoss (paired)', (a, b) => L.generalizedContrastiveLoss(L.pairedDistances(a, b), L.contrastiveInstance('infoNCE'))],
+  // every metric loss of the embeddings alone (head 'none'), through its spec: a loss added to METRIC_LOSS_SPECS is here too
+  ...L.METRIC_LOSS_SPECS.filter((s) => s.head === 'none').map((s): [string, Loss] => [`${s.name} (metric loss spec)`, (a) => (s as L.MetricLossSpec).loss({ embeddings: a, labels }, s.defaults)]),
+  ['supConMaskedLoss (mined triplets)', (a) => L.onMined(L.supConMaskedLoss)(a, { anchor: Int32Array.from([0, 1, 2]), positive: Int32Array.from([4, 5, 6]), negative: Int32Array.from([1, 2, 3]) })],
 ];
 
 async function valueAndGrads(loss: Loss): Promise<Float32Array[]> {

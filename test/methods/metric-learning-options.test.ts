@@ -50,8 +50,10 @@ describe('metricLearner: the loss options nested (lossOptions), passed whole; th
     expect(() => metricLearner({ ...base, loss: 'arcface', lossOptions: { margn: 0.3 } as never }))
       .toThrow("metricLearner: argument 'lossOptions.margn' must be an option of the 'arcface' loss: margin, scale (got 0.3)");
     expect(() => metricLearner({ ...base, loss: 'softmax', lossOptions: { margin: 0.3 } as never })).toThrow(/argument 'lossOptions.margin' must be absent: the 'softmax' loss takes no option/);
+    expect(() => metricLearner({ ...base, loss: 'supCon', lossOptions: { margin: 0.3 } as never })).toThrow(/argument 'lossOptions.margin' must be an option of the 'supCon' loss: temperature/);
     expect(() => metricLearner({ ...base, loss: 'arcface', margn: 0.3 } as never)).toThrow(/metricLearner: argument 'margn' must be an option of metricLearner \(loss, lossOptions, inputShape/);
     expect(() => metricLearner({ ...base, loss: 'triplet', strategy: 'all' } as never)).toThrow(/argument 'strategy'.*Fix: .*lossOptions/);
+    expect(() => metricLearner({ ...base, loss: 'supCon', temperature: 0.2 } as never)).toThrow(/argument 'temperature'.*Fix: .*lossOptions/);
     expect(() => metricLearner({ ...base, loss: 'arcface', margin: 0.2, lossOptions: { margin: 0.3 } })).toThrow(/metricLearner: argument 'margin' must be given once: in lossOptions/);
     expect(() => metricLearner({ ...base, loss: 'arcface', lossOptions: 3 as never })).toThrow(/argument 'lossOptions' must be an object/);
   });

@@ -20,6 +20,7 @@ export {
   type ContrastiveDistances, type PhiPsi, type ContrastiveInstanceName, type ContrastiveInstanceOptions,
 } from './generalized.js';
 export { softmaxLoss } from './softmax.js';
+export { supConLoss, supConMaskedLoss, type SupConOptions } from './supcon.js';
 export { minedMasks, batchMasks, onMined, type PairMasks, type MaskedLoss } from './masks.js';
 export {
   metricLossSpec, metricLossFunction, resolveLossOptions, isMetricLossSpec, METRIC_HEAD_KINDS,

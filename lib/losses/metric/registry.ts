@@ -29,6 +29,7 @@ import { pairSpec } from './pair.js';
 import { softmaxSpec } from './softmax.js';
 import { type MetricBatch, type MetricLossSpec, type MetricLossSpecOptions, metricLossFunction } from './spec.js';
 import { subCenterArcFaceSpec } from './subcenter-arcface.js';
+import { supConSpec } from './supcon.js';
 
 export type { MetricBatch } from './spec.js';
 
@@ -41,6 +42,7 @@ export const METRIC_LOSS_SPECS = [
   cosFaceSpec,
   arcFaceSpec,
   subCenterArcFaceSpec,
+  supConSpec,
 ] as const;
 
 type BuiltInSpec = (typeof METRIC_LOSS_SPECS)[number];

@@ -51,6 +51,8 @@ describe('metric loss specs (spec.ts): name, head kind, option defaults, functio
 
   it('types: MetricLossName and MetricLossOptionsOf are derived from the list', () => {
     expectTypeOf<'arcface'>().toMatchTypeOf<MetricLossName>();
+    expectTypeOf<'supCon'>().toMatchTypeOf<MetricLossName>();
+    expectTypeOf<{ temperature: number }>().toMatchTypeOf<MetricLossOptionsOf<'supCon'>>();
     expectTypeOf<MetricLossOptionsOf<'arcface'>>().toHaveProperty('scale');
   });
 });
