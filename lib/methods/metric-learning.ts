@@ -13,7 +13,8 @@
  * read, lib/util `readLabels`), and `loss(x, y)` takes the labels second (no step index).
  *
  * The loss's options go nested, whole, in `lossOptions` (checked against the loss's spec, lib/losses/metric/spec.ts:
- * a name the loss does not take is an error naming it); what is not given takes the spec's default. Defaults:
+ * a name the loss does not take is an error naming it); what is not given takes the spec's default (each loss's
+ * spec, in its file in lib/losses/metric/). For example:
  * Hermans et al.'s batch-hard triplet (K×M batches, margin 0.2 on squared distances) for 'triplet'; CosFace's
  * m = 0.35, ArcFace's m = 0.5 (arXiv:1801.09414, arXiv:1801.07698) at scale s = 30; sub-center ArcFace with k = 3
  * (arXiv:2008.01092 uses 3); center loss λ = 0.1, α = 0.5 (Wen et al. 2016).
