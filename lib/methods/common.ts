@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { cosineMomentum } from '../models/ema.js';
 import { smallCnn } from '../models/encoders.js';
+import type { InitScheme } from '../models/layers.js';
 export { cloneArchitecture } from '../transfer/surgery.js';
 import { type Method, viewSeed } from '../train/method.js';
 import { makeOptimizer } from '../train/optimizers.js';
@@ -32,6 +33,11 @@ export interface MethodOptions {
   augment?: Augment;
   /** Weight initialisation and augmentation seed (default 0). */
   seed?: number;
+  /**
+   * Weight initialisation of the encoder the factory builds and of SimCLR's and MoCo's projection heads: 'he'
+   * (default) or 'torch' (PyTorch's; lib/models/layers.ts `InitScheme` says why it learns more per step).
+   */
+  init?: InitScheme;
 }
 
 /**
@@ -98,7 +104,7 @@ export function resolveEncoder(where: string, o: MethodOptions): { encoder: tfl.
   const s = o.inputShape;
   check(Array.isArray(s) && s.length === 3 && s.every((d) => Number.isInteger(d) && d > 0), where, 'inputShape', '[height, width, channels] of the training images',
     s, 'pass inputShape: [set.height, set.width, set.channels], or an encoder');
-  return { encoder: smallCnn({ inputShape: s!, widths: o.widths, seed: o.seed ?? 0, name: `${where}_encoder` }), inputShape: s! };
+  return { encoder: smallCnn({ inputShape: s!, widths: o.widths, seed: o.seed ?? 0, init: o.init, name: `${where}_encoder` }), inputShape: s! };
 }
 
 /** The optimizer from the options. */

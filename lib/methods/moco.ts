@@ -92,7 +92,7 @@ export function moco(options: MocoOptions): Moco {
   const augment: Augment = options.augment ?? simclrAugment({ seed });
   const k = featureDim(encoder);
   const makeHead = (name: string) =>
-    projectionHead({ inputDim: k, hiddenDim: options.hiddenDim ?? k, outputDim: projectionDim, layers: head === 'linear' ? 1 : 2, seed: seed + 1000, name });
+    projectionHead({ inputDim: k, hiddenDim: options.hiddenDim ?? k, outputDim: projectionDim, layers: head === 'linear' ? 1 : 2, seed: seed + 1000, init: options.init, name });
   const projector = makeHead('moco_projector');
   const keyEncoder = cloneArchitecture(encoder);
   const keyProjector = makeHead('moco_key_projector');

@@ -4,7 +4,8 @@
  * cache (lib/train/encoder-cache.ts) that the notebooks then load.
  *
  * The laptop size is the SSL-parity protocol (docs/results.md, "SSL parity"): Fashion-MNIST at full resolution
- * (28×28), all 60,000 training images, smallCnn 32-64-128 + BatchNorm, projection head 128-128-64, Adam 1e-3,
+ * (28×28), all 60,000 training images, smallCnn 32-64-128 + BatchNorm, projection head 128-128-64 (PyTorch's
+ * initialisation, `init: 'torch'`), Adam 1e-3,
  * batch 256, two views of {@link greyscaleViews} (random resized crop of scale 0.35–1, flip, brightness/contrast
  * 0.4). At that size PyTorch on one CPU thread shows "SimCLR > random init > raw pixels" after 100 steps.
  */
@@ -73,7 +74,8 @@ export function pretrainRecipe(name: PretrainName, o: { mode: RunMode; seed: num
   check(s !== undefined, where, 'mode', "'smoke', 'laptop' or 'full'", o.mode);
   check(o.data.height === s.size && o.data.width === s.size, where, 'data', `${s.size}×${s.size} images (pretrainData('${o.mode}'))`, `${o.data.height}×${o.data.width}`);
   const inputShape: [number, number, number] = [s.size, s.size, 1];
-  const common = { inputShape, widths: s.widths, batchSize: s.batch, learningRate: 1e-3, seed: o.seed, augment: greyscaleViews(o.seed) };
+  // init 'torch': PyTorch's initialisation, with which SimCLR learns per step as PyTorch does (lib/models/layers.ts)
+  const common = { inputShape, widths: s.widths, batchSize: s.batch, learningRate: 1e-3, seed: o.seed, augment: greyscaleViews(o.seed), init: 'torch' as const };
   const describe = { data: { name: o.data.name, n: o.data.n, size: s.size }, augment: { greyscaleViews: GREYSCALE_VIEWS } };
   const build = name === 'simclr'
     ? () => simclr({ ...common, temperature: 0.5, projectionDim: 64, hiddenDim: 128 })

@@ -65,7 +65,7 @@ export function simclr(options: SimclrOptions): Simclr {
   const augment: Augment = options.augment ?? simclrAugment({ seed });
   const k = featureDim(encoder);
   const projector = head === false ? undefined
-    : projectionHead({ inputDim: k, hiddenDim: options.hiddenDim ?? k, outputDim: projectionDim, layers: head === 'linear' ? 1 : 2, seed: seed + 1000, name: 'simclr_projector' });
+    : projectionHead({ inputDim: k, hiddenDim: options.hiddenDim ?? k, outputDim: projectionDim, layers: head === 'linear' ? 1 : 2, seed: seed + 1000, init: options.init, name: 'simclr_projector' });
   const resolved: SimclrResolved = { temperature, projectionDim, projectionHead: head, batchSize, seed, inputShape };
   const views = (x: tf.Tensor4D, i: number): [tf.Tensor4D, tf.Tensor4D] => [augment(x, viewSeed(seed, i, 0)), augment(x, viewSeed(seed, i, 1))];
   const embed = (x: tf.Tensor4D, training: boolean) => {

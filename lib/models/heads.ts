@@ -9,7 +9,7 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers';
 import { check } from '../util/errors.js';
-import { denseBlock } from './layers.js';
+import { denseBlock, type InitScheme, isInitScheme } from './layers.js';
 
 export interface HeadOptions {
   inputDim: number;
@@ -21,17 +21,20 @@ export interface HeadOptions {
   /** BatchNorm on the output too (SimSiam's and Barlow Twins' projectors end with BN). Default false. */
   outputBatchNorm?: boolean;
   seed?: number;
+  /** Weight initialisation scheme: 'he' (default) or 'torch' (lib/models/layers.ts `InitScheme`). */
+  init?: InitScheme;
   name?: string;
 }
 
 function mlpHead(where: string, o: HeadOptions, defaultName: string): tfl.LayersModel {
-  const { inputDim, outputDim, hiddenDim = Math.max(outputDim, inputDim), layers = 2, batchNorm = true, outputBatchNorm = false, seed = 0 } = o;
+  const { inputDim, outputDim, hiddenDim = Math.max(outputDim, inputDim), layers = 2, batchNorm = true, outputBatchNorm = false, seed = 0, init = 'he' } = o;
+  check(isInitScheme(init), where, 'init', "'he' or 'torch'", init);
   for (const [arg, v] of [['inputDim', inputDim], ['outputDim', outputDim], ['hiddenDim', hiddenDim], ['layers', layers]] as const)
     check(Number.isInteger(v) && v > 0, where, arg, 'a positive integer', v);
   const input = tfl.input({ shape: [inputDim] });
   let h: tfl.SymbolicTensor = input;
-  for (let i = 0; i < layers - 1; i++) h = denseBlock(h, hiddenDim, { batchNorm, activation: 'relu', seed: seed + i });
-  h = denseBlock(h, outputDim, { batchNorm: outputBatchNorm, activation: 'linear', seed: seed + 50 });
+  for (let i = 0; i < layers - 1; i++) h = denseBlock(h, hiddenDim, { batchNorm, activation: 'relu', seed: seed + i, init });
+  h = denseBlock(h, outputDim, { batchNorm: outputBatchNorm, activation: 'linear', seed: seed + 50, init });
   return tfl.model({ inputs: input, outputs: h, name: o.name ?? defaultName });
 }
 

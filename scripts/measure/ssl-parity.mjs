@@ -5,13 +5,13 @@
 //   evaluation: linear probe (L-BFGS, C = 1, standardised features, 60k -> 10k test) and kNN (k = 20, cosine).
 //
 //   node scripts/measure/ssl-parity.mjs [--steps 100,300] [--seeds 0,1,2] [--parallel 2] [--torch 1] [--baselines 1]
-//                                       [--init lib|he-glorot] [--eval-train 60000] [--out build/ssl-parity.jsonl]
+//                                       [--init torch|he] [--eval-train 60000] [--out build/ssl-parity.jsonl]
 //
 // Each (side, seed) is one process; --parallel of them run at once (2 on a 2-core machine: one thread each). Every
 // evaluation is appended to --out as a JSON line as soon as it is made, and a rerun skips what --out already holds
-// (resumable). `--init he-glorot` re-initialises the model as reprlab did before 2026-12-07 (He-normal conv, Glorot-
-// uniform dense, BatchNorm ε 1e-3), to measure that default against today's. The table at the end gives, per row,
-// the mean [min, max] over the seeds. docs/results.md "SSL parity" holds the figures.
+// (resumable). `--init torch` (default: the pre-training recipes' PyTorch initialisation) or `he` (the library's
+// default: He-normal conv, Glorot-uniform dense, BatchNorm ε 1e-3), lib/models/layers.ts `InitScheme`. The table at
+// the end gives, per row, the mean [min, max] over the seeds. docs/results.md "SSL parity" holds the figures.
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,13 +25,13 @@ const seeds = option('seeds', '0,1,2').split(',').map(Number);
 const parallel = Number(option('parallel', '2'));
 const withTorch = option('torch', '1') === '1';
 const baselines = option('baselines', '1');
-const init = option('init', 'lib');
+const init = option('init', 'torch');
 const evalTrain = option('eval-train', '60000');
 const out = option('out', 'build/ssl-parity.jsonl');
 const worker = option('worker', '');
 
 for (const s of seeds) if (!Number.isInteger(s) || s < 0) throw new Error(`--seeds must be non-negative integers, e.g. 0,1,2 (got '${option('seeds', '')}')`);
-if (!['lib', 'he-glorot'].includes(init)) throw new Error(`--init must be 'lib' or 'he-glorot' (got '${init}')`);
+if (!['torch', 'he'].includes(init)) throw new Error(`--init must be 'torch' or 'he' (got '${init}')`);
 if (!/^\d+(,\d+)*$/.test(steps)) throw new Error(`--steps must be step counts such as 100,300 (got '${steps}')`);
 
 if (worker) await runReprlab(Number(worker));
@@ -53,11 +53,9 @@ async function runReprlab(seed) {
     const knn = await knnClassify(ftr, evalSet.labels, fte, { k: 20, metric: 'cosine' });
     return { probe: probe.top1, knn: lib.accuracy(knn.predictions, test.labels), eval_s: (performance.now() - t0) / 1000 };
   };
-  const encoder = smallCnn({ inputShape: [28, 28, 1], widths: [32, 64, 128], seed });
-  if (init === 'he-glorot') heGlorot(lib, encoder, seed);
+  const encoder = smallCnn({ inputShape: [28, 28, 1], widths: [32, 64, 128], seed, init });
   const augment = compose([randomResizedCrop({ scale: [0.35, 1] }), randomFlip(), colorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0, hue: 0 })], { seed });
-  const method = simclr({ encoder, temperature: 0.5, projectionDim: 64, hiddenDim: 128, batchSize: 256, augment, seed });
-  if (init === 'he-glorot') heGlorot(lib, method.projector, seed + 1000);
+  const method = simclr({ encoder, temperature: 0.5, projectionDim: 64, hiddenDim: 128, batchSize: 256, augment, seed, init });
   if (baselines === '1') {
     // raw pixels do not depend on the seed: evaluated at the first seed only
     if (seed === seeds[0]) emit({ what: 'raw pixels', ...(await evaluate(pixelFeatures(evalSet), pixelFeatures(test))) });
@@ -75,25 +73,6 @@ async function runReprlab(seed) {
   rmSync(dirname(checkpointPath), { recursive: true, force: true });
   method.dispose();
   tf.disposeVariables();
-}
-
-/** The pre-2026-12-07 initialisation: He-normal conv kernels, Glorot-uniform dense kernels, BatchNorm ε 1e-3. */
-function heGlorot(lib, model, seed) {
-  const { tf } = lib;
-  let k = 0;
-  for (const layer of model.layers) {
-    const cls = layer.getClassName();
-    if (cls === 'BatchNormalization') layer.epsilon = 1e-3;
-    if (cls !== 'Conv2D' && cls !== 'Dense') continue;
-    const kernel = layer.getWeights()[0];
-    const shape = kernel.shape;
-    const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
-    const fanOut = cls === 'Conv2D' ? shape[0] * shape[1] * shape[3] : shape[1];
-    const w = cls === 'Conv2D'
-      ? tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', lib.initSeed(seed + 7919 * ++k))
-      : tf.randomUniform(shape, -Math.sqrt(6 / (fanIn + fanOut)), Math.sqrt(6 / (fanIn + fanOut)), 'float32', lib.initSeed(seed + 7919 * ++k));
-    layer.setWeights([w, ...layer.getWeights().slice(1).map((b) => tf.zerosLike(b))]);
-  }
 }
 
 /** Run every (side, seed) not yet in --out, `parallel` at a time, then print the table. */
