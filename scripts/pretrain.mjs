@@ -6,7 +6,7 @@ import { parseArgs, fail, importBuilt, build } from './lib/args.mjs';
 
 const usage = `usage: npm run pretrain -- [--mode auto|smoke|laptop|full] [--seed 0[,1,2]] [--no-build] [names…]
        npm run pretrain -- --list | --clear
-names: simclr, moco (default: all). Mode: REPRLAB_MODE, else auto (laptop on a CPU, full on a GPU).
+names: simclr, moco (default: those the notebooks load, today simclr). Mode: REPRLAB_MODE, else auto (laptop on a CPU, full on a GPU).
 Cache: $REPRLAB_ENCODER_CACHE, else data/cache/encoders (docs/results.md "Trained encoders").`;
 const args = parseArgs(process.argv.slice(2), {
   mode: { type: 'string', choices: ['auto', 'smoke', 'laptop', 'full'], default: process.env.REPRLAB_MODE || 'auto' },
@@ -27,7 +27,7 @@ if (args.list || args.clear) {
   process.exit(0);
 }
 
-const names = args._.length ? args._ : [...lib.PRETRAIN_NAMES];
+const names = args._.length ? args._ : [...lib.PRETRAIN_USED];
 for (const n of names) if (!lib.PRETRAIN_NAMES.includes(n)) fail(`unknown name '${n}' (known: ${lib.PRETRAIN_NAMES.join(', ')})`, usage);
 const seeds = (args.seed ?? ['0']).map(Number);
 for (const s of seeds) if (!Number.isInteger(s) || s < 0) fail(`--seed takes non-negative integers (got '${args.seed.join(',')}')`, usage);

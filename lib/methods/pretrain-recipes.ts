@@ -54,6 +54,8 @@ export const PRETRAIN_SIZES: Readonly<Record<RunMode, PretrainSize>> = {
 /** The names `npm run pretrain` knows. */
 export const PRETRAIN_NAMES = ['simclr', 'moco'] as const;
 export type PretrainName = (typeof PRETRAIN_NAMES)[number];
+/** The recipes the notebooks load today (notebook 06: simclr): what `npm run pretrain` makes when no name is given. */
+export const PRETRAIN_USED: readonly PretrainName[] = ['simclr'];
 
 /** The training images of a mode's pre-training runs (labels unused): Fashion-MNIST, resized in smoke mode. */
 export async function pretrainData(mode: RunMode): Promise<ImageSet> {
