@@ -76,3 +76,22 @@ export function quadrants(perClass: number, seed = 0) {
   }
   return { images, labels, n, height: 8, width: 8, channels: 1 };
 }
+
+/**
+ * `steps` optimisation steps of `learner` on one fixed batch (x, y): every loss finite, the last below the first,
+ * and the tensor count flat from the third step on (no leak across steps). Returns the losses.
+ */
+export async function expectLearnsFixedBatch(learner: { step(x: tf.Tensor4D, i: number, y: tf.Tensor1D): tf.Scalar | Promise<tf.Scalar> }, x: tf.Tensor4D, y: tf.Tensor1D, steps = 12): Promise<number[]> {
+  const losses: number[] = [];
+  let count = 0;
+  for (let i = 0; i < steps; i++) {
+    const v = await learner.step(x, i, y);
+    losses.push((await v.data())[0]!);
+    v.dispose();
+    if (i === 1) count = tf.memory().numTensors;
+    if (i > 1) expect(tf.memory().numTensors).toBe(count);
+  }
+  expect(losses.every(Number.isFinite)).toBe(true);
+  expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+  return losses;
+}

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { batchMasks, metricLosses, METRIC_LOSSES, mineTriplets, onMined, pairsFromTriplets, supConLoss, supConMaskedLoss } from '../../../lib/losses/metric/index.js';
 import { metricLearner } from '../../../lib/methods/metric-learning.js';
-import { quadrants } from '../../methods/fixtures.js';
+import { expectLearnsFixedBatch, quadrants } from '../../methods/fixtures.js';
 import { expectNoLeak, useBackend } from '../../helpers.js';
 import { checkGrad, dot, randomRows, unit, value, type Rows } from './ref.js';
 
@@ -145,17 +145,7 @@ describe("'supCon' in the metric learner (one spec, one list line)", () => {
     expect(l.head).toBeUndefined();
     const x = tf.tensor4d(data.images.slice(0, 16 * 64), [16, 8, 8, 1]);
     const y = tf.tensor1d(data.labels.slice(0, 16), 'int32');
-    const losses: number[] = [];
-    let count = 0;
-    for (let i = 0; i < 12; i++) {
-      const v = await l.step(x, i, y);
-      losses.push((await v.data())[0]!);
-      v.dispose();
-      if (i === 1) count = tf.memory().numTensors;
-      if (i > 1) expect(tf.memory().numTensors).toBe(count);
-    }
-    expect(losses.every(Number.isFinite)).toBe(true);
-    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+    await expectLearnsFixedBatch(l, x, y);
     tf.dispose([x, y]);
     l.dispose();
   });
