@@ -29,3 +29,23 @@ export function classifier(seed = 0): Trainable {
       optimizer.minimize(() => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 2), model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!,
   };
 }
+
+/**
+ * The steps at which `Tensor.prototype.data` (a device read) was called while `run` ran: `run` gets a step counter to
+ * advance (`next()` returns the current step and counts one up) and each read records the counter's value.
+ */
+export async function readsAtSteps(run: (next: () => number) => Promise<unknown>): Promise<number[]> {
+  const calls: number[] = [];
+  const data = tf.Tensor.prototype.data;
+  let i = 0;
+  tf.Tensor.prototype.data = function (this: tf.Tensor) {
+    calls.push(i);
+    return data.call(this);
+  } as typeof data;
+  try {
+    await run(() => i++);
+  } finally {
+    tf.Tensor.prototype.data = data;
+  }
+  return calls;
+}
