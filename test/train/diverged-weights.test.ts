@@ -8,18 +8,9 @@ import {
 import { ProgressBar } from '../../lib/viz/progress.js';
 import { expectNoLeak, tryWebgpu, useBackend } from '../helpers.js';
 import { tinyShapes } from '../methods/fixtures.js';
-import { readsAtSteps } from './fixtures.js';
+import { readsAtSteps, thrown } from './fixtures.js';
 
 beforeAll(() => useBackend('cpu'));
-
-async function thrown(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** A variable that a step poisons with NaN at `badStep` while the loss it returns stays 1. */
 function poisonedRun(badStep: number) {

@@ -7,7 +7,7 @@ import { BatchStream, fit, type ImageSource, NonFiniteLossError, NonFiniteWeight
 import { ProgressBar } from '../../lib/viz/progress.js';
 import { formatNumber } from '../../lib/notebook/format.js';
 import { useBackend } from '../helpers.js';
-import { blobs, classifier, readsAtSteps } from './fixtures.js';
+import { blobs, classifier, readsAtSteps, thrown } from './fixtures.js';
 
 beforeAll(() => useBackend('cpu'));
 
@@ -15,15 +15,6 @@ beforeAll(() => useBackend('cpu'));
 function firstStepWith(k: number, data: ImageSource, batchSize: number, seed: number): number {
   const stream = new BatchStream(data, batchSize, seed);
   for (let step = 0; ; step++) if ([...stream.indices(step)].includes(k)) return step;
-}
-
-async function thrown(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('a non-finite loss ends training loudly', () => {

@@ -49,3 +49,13 @@ export async function readsAtSteps(run: (next: () => number) => Promise<unknown>
   }
   return calls;
 }
+
+/** The error `p` rejects with (fails the test when it resolves). */
+export async function thrown(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a rejection');
+}
