@@ -25,7 +25,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { cacheRoot, packageVersion } from '../data/paths.js';
 import { check } from '../util/errors.js';
 import type { ImageSource } from './batches.js';
-import { checkpointGeneration, loadCheckpoint, readCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { checkpointGeneration, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import type { ProgressLike } from './loop.js';
 import type { Method } from './method.js';
 
@@ -67,7 +67,10 @@ export interface PretrainedEncoder {
   cached: boolean;
   /** Seconds this call spent training (0 when loaded). */
   seconds: number;
-  /** Seconds the whole training took when it was made (summed over resumed parts). */
+  /**
+   * Seconds of training of the call that finished the run (its manifest's `fromStep` is where that call started: 0
+   * unless it resumed a stopped run, whose earlier seconds are not recorded).
+   */
   trainSeconds: number;
   /** The loss of every step. */
   losses: number[];
@@ -164,7 +167,6 @@ export async function pretrained(recipe: PretrainRecipe, options: PretrainOption
       const manifest = (extra.pretrained ?? {}) as { trainSeconds?: number };
       return { method, cached: true, seconds: 0, trainSeconds: manifest.trainSeconds ?? 0, losses: (extra.losses as number[]) ?? [], key, path };
     }
-    const before = existsSync(partial) ? Number((readCheckpoint(partial).extra.pretrained as { trainSeconds?: number } | undefined)?.trainSeconds ?? 0) : 0;
     const t0 = performance.now();
     const result = await method.train(recipe.data, {
       steps: recipe.steps, batchSize: recipe.batchSize ?? (method.options as { batchSize: number }).batchSize, seed: recipe.seed,
@@ -172,7 +174,7 @@ export async function pretrained(recipe: PretrainRecipe, options: PretrainOption
     });
     const seconds = (performance.now() - t0) / 1000;
     const manifest = {
-      ...pretrainKeyFields(recipe, method), key, trainSeconds: before + seconds, date: new Date().toISOString(),
+      ...pretrainKeyFields(recipe, method), key, trainSeconds: seconds, fromStep: recipe.steps - result.stepsRun, date: new Date().toISOString(),
       machine: `${hostname()} (${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'})`, backend: tf.getBackend(),
     };
     await saveCheckpoint(partial, { step: recipe.steps, ...state, extra: {
