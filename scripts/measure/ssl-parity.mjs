@@ -40,7 +40,7 @@ else await coordinate();
 /** One reprlab run (a child process): train to each step mark, evaluate, print one JSON line per evaluation. */
 async function runReprlab(seed) {
   const lib = await import('reprlab');
-  const { tf, initBackend, loadFashionMnist, smallCnn, simclr, compose, randomResizedCrop, randomFlip, colorJitter, embed, linearProbe, knnClassify, pixelFeatures } = lib;
+  const { tf, initBackend, loadFashionMnist, smallCnn, simclr, greyscaleViews, embed, linearProbe, knnClassify, pixelFeatures } = lib;
   const backend = (await initBackend({ verbose: false })).backend;
   const train = await loadFashionMnist({ split: 'train', source: 'full' });
   const test = await loadFashionMnist({ split: 'test', source: 'full' });
@@ -54,7 +54,7 @@ async function runReprlab(seed) {
     return { probe: probe.top1, knn: lib.accuracy(knn.predictions, test.labels), eval_s: (performance.now() - t0) / 1000 };
   };
   const encoder = smallCnn({ inputShape: [28, 28, 1], widths: [32, 64, 128], seed, init });
-  const augment = compose([randomResizedCrop({ scale: [0.35, 1] }), randomFlip(), colorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0, hue: 0 })], { seed });
+  const augment = greyscaleViews(seed); // crop 0.35–1, flip, brightness/contrast 0.4: the pre-training recipes' views
   const method = simclr({ encoder, temperature: 0.5, projectionDim: 64, hiddenDim: 128, batchSize: 256, augment, seed, init });
   if (baselines === '1') {
     // raw pixels do not depend on the seed: evaluated at the first seed only
