@@ -16,6 +16,7 @@ import { type Flag, isTampered, mergeSubmission, type MergeResult } from './merg
 import { type Notebook, parseNotebook, readNotebook, serializeNotebook, sha256, sourceOf } from './notebook.js';
 import { assignmentName, gradeCells, type GradeCellInfo, makeGradingVersion, makeStudentVersion } from './release.js';
 import { stripSolutionDelimiters } from './regions.js';
+import { coversOf, scanCell } from './scan.js';
 
 export type SubmissionStatus = 'graded' | 'timeout' | 'crashed' | 'unreadable' | 'refused' | 'missing' | 'grader-error';
 export type CellGradeStatus = 'passed' | 'failed' | 'timeout' | 'not-run' | 'manual' | 'unanswered';
@@ -263,6 +264,7 @@ export function planCells(a: Assignment, merged: MergeResult, seed = 0): { cells
     return `{\n${names.map((n) => helpers.get(n)!).join('\n')}\n${checkPrelude(seed)}\n${text}\n}`;
   };
   const protectedNames = new Set([...declared].filter((n) => testIds.has(n)));
+  const covers = coversOf(a.source.metadata);
   const flags: Flag[] = [];
   const cells: PlannedCell[] = [];
   let previous = 'the start';
@@ -273,9 +275,22 @@ export function planCells(a: Assignment, merged: MergeResult, seed = 0): { cells
       const isTest = m.origin === 'instructor' && kindOf.get(m.gradeId ?? '') === 'tests';
       if (m.origin === 'student' || m.origin === 'student-extra' || m.origin === 'stub') {
         const shadowed = [...topLevelDeclarations(source).names].filter((n) => protectedNames.has(n));
+        const where = m.origin === 'student-extra' ? `your extra cell after '${previous}'` : `cell '${m.gradeId}'`;
         if (shadowed.length) {
-          const where = m.origin === 'student-extra' ? `your extra cell after '${previous}'` : `cell '${m.gradeId}'`;
           flags.push({ kind: 'shadowed-helper', gradeId: m.gradeId ?? '', message: `${where} redeclares ${shadowed.map((n) => `'${n}'`).join(', ')}, which the tests use; the tests ran the instructor's helpers` });
+        }
+        if (m.origin !== 'stub') {
+          const findings = scanCell(source, covers);
+          for (const kind of ['runtime-tampering', 'library-answer'] as const) {
+            const f = findings.filter((x) => x.kind === kind);
+            if (!f.length) continue;
+            const what = f.slice(0, 6).map((x) => `line ${x.line}: ${x.what}`).join('; ') + (f.length > 6 ? `; and ${f.length - 6} more` : '');
+            flags.push({
+              kind,
+              gradeId: m.gradeId ?? '',
+              message: kind === 'runtime-tampering' ? `${where} changes the runtime the tests run in (${what}); the verdicts are decided outside the kernel, check this row by hand` : `${where} calls the library's own implementation of what the assignment asks for (${what})`,
+            });
+          }
         }
       }
       cells.push({ index: i, send: isTest ? testSend(m.gradeId ?? '', source) : source, role: isTest ? 'test' : m.origin === 'instructor' ? 'instructor' : 'student' });

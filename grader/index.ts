@@ -18,3 +18,4 @@ export * from './combine.js';
 export * from './csv.js';
 export * from './checks.js';
 export * from './references.js';
+export * from './scan.js';

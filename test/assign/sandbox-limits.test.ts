@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { limitArgs } from '../../grader/sandbox.js';
 
 const ROOT = join(__dirname, '..', '..');
-const LIMITS = { memoryMb: 1024, cpuSeconds: 120, processes: 256, fileSizeMb: 64, diskMb: 256 };
+const LIMITS = { memoryMb: 1024, cpuSeconds: 120, processes: 256, fileSizeMb: 64, diskMb: 256, cpus: 1, shmMb: 16 };
 const underLimits = (script: string) =>
   spawnSync(limitArgs(LIMITS)[0]!, [...limitArgs(LIMITS).slice(1), process.execPath, '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
 

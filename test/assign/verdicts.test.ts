@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareValues, gradeAll, judgeChecks, makeStudentVersion, markHiddenChecks, safeErrorText, selfCheck, writeNotebook, type GradeResult } from '../../grader/index.js';
+import { compareValues, gradeAll, judgeChecks, makeStudentVersion, markHiddenChecks, safeErrorText, scanCell, selfCheck, writeNotebook, type GradeResult } from '../../grader/index.js';
 import { graderMissing } from './kernel.js';
 import { checkAssignment, withSource, writeSubmission } from './fixture.js';
 
@@ -60,6 +60,30 @@ describe('check records, judged outside the kernel', () => {
     expect(safeErrorText("3:1 - Cannot find name 'double'.", { studentCell: false, answerNames: new Set(['double']) })).toMatch(/does not compile against your code \(cannot find 'double'\)/);
     expect(safeErrorText("1:7 - Type 'string' is not assignable to type 'number'.", { studentCell: true })).toBe("1:7 - Type 'string' is not assignable to type 'number'.");
     expect(safeErrorText('cell timed out after 6 s of CPU time and was interrupted\nwhatever the kernel said', { studentCell: true })).toMatch(/^cell timed out after 6 s of CPU time and was interrupted$/m);
+  });
+});
+
+describe('student cells read for runtime tampering and the library\'s answers (grader/scan.ts)', () => {
+  const covers = new Set(['tripletLoss', 'onlineTripletLoss', 'pairwiseSquaredDistances']);
+  it('flags assignments to intrinsics, globalThis and __tslab__, and vm / inspector, with the line', () => {
+    const src = [
+      '(Math as any).abs = () => 0;',
+      'Array.prototype.forEach = function () {};',
+      "Object.defineProperty(Number, 'isFinite', { value: () => true });",
+      "const vm = require('vm');",
+      "import * as insp from 'node:inspector';",
+      'globalThis.x = 1;',
+      '(__tslab__ as any).foo = 1;',
+      'JSON["stringify"] = (v: unknown) => "";',
+      'const mine = { abs: 1 }; mine.abs = 2; let k = 0; k += 1;',
+    ].join('\n');
+    const f = scanCell(src, covers).map((x) => `${x.line} ${x.what}`);
+    expect(f).toEqual(['1 assigns to Math.abs', '2 assigns to Array.prototype.forEach', '3 Object.defineProperty on Number', "4 loads 'vm'", "5 imports 'node:inspector'", '6 assigns to globalThis.x', '7 assigns to __tslab__.foo', '7 uses __tslab__ (the kernel itself)', '8 assigns to JSON.stringify']);
+  });
+  it("flags the library's own implementation of an answer, however it is reached", () => {
+    const src = ["import { tripletLoss as t, tf } from 'reprlab';", "import * as R from 'reprlab';", 'const x = R.onlineTripletLoss;', "const y = (R as any)['pairwiseSquaredDistances'];", "const { tripletLoss } = require('reprlab');", 'function tripletLoss2(a: number) { return a; }'].join('\n');
+    expect(scanCell(src, covers).map((x) => `${x.line} ${x.kind}`)).toEqual(['1 library-answer', '3 library-answer', '4 library-answer', '5 library-answer']);
+    expect(scanCell('function tripletLoss(a: number) { return tripletLoss(a); }', covers)).toEqual([]);
   });
 });
 
