@@ -306,7 +306,9 @@ class CellOutputs:
     cell (`nonce` given), the lines of check records with that nonce are taken out as data (`checks`); lines that
     look like records with another nonce are counted (`forged`) and dropped."""
 
-    def __init__(self, budget=None, nonce=None):
+    def __init__(self, budget=None, nonce=None, marker=None):
+        self.marker = marker
+        self.saw_marker = False  # seen before any cap: a student's flood of output cannot hide it
         self.outputs = []
         self.streams = 0
         self.rich = 0
@@ -362,6 +364,11 @@ class CellOutputs:
                 text = str(text)
             if c.get("name", "stdout") == "stdout":
                 text = self._records(text)
+                if self.marker and self.marker in text:
+                    self.saw_marker = True
+                    text = text.replace(self.marker + "\n", "").replace(self.marker, "")
+                    if not text:
+                        return
             out = nbformat.v4.new_output("stream", name=c.get("name", "stdout"), text=text)
         elif t in ("display_data", "execute_result"):
             out = nbformat.v4.new_output(t, data=c.get("data", {}), metadata=c.get("metadata", {}))
@@ -471,12 +478,12 @@ class Supervisor:
             return time.monotonic() - wall0 > limit
         return self.used(wall0, cpu0) > limit or time.monotonic() - wall0 > limit * WALL_FACTOR
 
-    def run_code(self, code, limit, nonce=None):
+    def run_code(self, code, limit, nonce=None, marker=None):
         """Send code; returns (state, reply content, outputs) with state 'replied' | 'timeout' | 'hung' | 'died'.
         The limit counts the sandbox's CPU time where the host measures it (a busy neighbour does not use it up), and
         wall time (WALL_FACTOR times the limit) for a kernel that only waits."""
         kc = self.kc
-        outs = CellOutputs(self.budget, nonce)
+        outs = CellOutputs(self.budget, nonce, marker)
         msg_id = kc.execute(code, store_history=True, allow_stdin=False, stop_on_error=False)
         wall0, cpu0 = time.monotonic(), self.sandbox.cgroups.cpu_seconds()
         interrupted_at = None
@@ -541,20 +548,14 @@ class Supervisor:
             send = c["send"].replace(NONCE_PLACEHOLDER, nonce) if nonce else c["send"]
             code = send + (f"\nconsole.log({json.dumps(marker)});" if marker else "")
             t0 = time.monotonic()
-            state, reply, outs = self.run_code(code, limit, nonce)
+            state, reply, outs = self.run_code(code, limit, nonce, marker)
             entry["seconds"] = round(time.monotonic() - t0, 3)
             if nonce:
                 entry["checks"] = outs.checks
                 entry["checkOverflow"] = outs.check_overflow
             if outs.forged:
                 entry["forgedChecks"] = outs.forged
-            saw_marker = False
-            if marker:
-                for o in outs.outputs:
-                    if o.get("output_type") == "stream" and marker in o.get("text", ""):
-                        saw_marker = True
-                        o["text"] = o["text"].replace(marker + "\n", "").replace(marker, "")
-                outs.outputs = [o for o in outs.outputs if not (o.get("output_type") == "stream" and o.get("text") == "")]
+            saw_marker = outs.saw_marker
             self.nb.cells[i]["outputs"] = outs.outputs
             if reply and isinstance(reply.get("execution_count"), int):
                 self.nb.cells[i]["execution_count"] = reply["execution_count"]
@@ -593,8 +594,8 @@ class Supervisor:
                 return
         # the end-of-notebook marker: the kernel must still be there and answer
         end = f"__reprlab_notebook_done_{secrets.token_hex(12)}__"
-        state, reply, outs = self.run_code(f"console.log({json.dumps(end)});", max(5.0, min(30.0, deadline - time.monotonic())))
-        if state == "replied" and any(end in o.get("text", "") for o in outs.outputs if o.get("output_type") == "stream"):
+        state, reply, outs = self.run_code(f"console.log({json.dumps(end)});", max(5.0, min(30.0, deadline - time.monotonic())), marker=end)
+        if state == "replied" and outs.saw_marker:
             self.finish("ok", "")
         elif state == "died":
             self.finish("crashed", f"the kernel died after the last cell (exit {self.sandbox.proc.returncode}), before the grader's end marker")

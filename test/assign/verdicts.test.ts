@@ -143,6 +143,22 @@ describe.skipIf(!!missing)(`checks judged outside the kernel${missing ? ` (skipp
     leak.cells.push({ cell_type: 'code', source: "throw new Error('LEAK ' + ((globalThis as any).seen as string[]).join('\\n'));", metadata: {}, outputs: [], execution_count: null });
     leak.cells.push({ cell_type: 'code', source: "console.log('LEAK ' + ((globalThis as any).seen as string[]).join('\\n')); throw new TypeError(((globalThis as any).seen as string[]).join(' '));", metadata: {}, outputs: [], execution_count: null });
     writeSubmission(subs, 'lk', 'tiny', leak);
+    // a neighbour that starts detached busy loops (no CPU limit per sandbox before): the honest rows beside it keep
+    // their marks (one core per sandbox, limits by the sandbox's own CPU time); and 30 MB outputs in a loop, and
+    // /dev and /dev/shm filled: the graded notebook stays within the notebook's output budget
+    writeSubmission(subs, 'cpu', 'tiny', answer(`import * as cp from 'child_process';\nfor (let i = 0; i < 40; i++) cp.spawn('/bin/sh', ['-c', 'while :; do :; done'], { detached: true, stdio: 'ignore' }).unref();\n${good}`));
+    const flood = "import * as tslab from 'tslab';\ntslab.display.html('<b>' + 'x'.repeat(28_000_000) + '</b>');";
+    const outNbk = answer([
+      "import * as fs from 'fs';",
+      'const dev: Record<string, string> = {};',
+      "for (const [p, n] of [['/dev/evil', 1], ['/dev/shm/big', 64 << 20]] as const) { try { fs.writeFileSync(p, Buffer.alloc(n)); dev[p] = 'WRITTEN'; } catch (e: any) { dev[p] = e.code; } }",
+      "console.log('DEV ' + JSON.stringify(dev));",
+      "import * as tslab from 'tslab';",
+      "tslab.display.html('<b>' + 'x'.repeat(28_000_000) + '</b>');",
+      good,
+    ].join('\n'), `${flood}\nfunction square(x: number): number { return x * x; }`);
+    outNbk.cells.push({ cell_type: 'code', source: flood, metadata: {}, outputs: [], execution_count: null });
+    writeSubmission(subs, 'out', 'tiny', outNbk);
 
     const lines: string[] = [];
     const batch = await gradeAll({ submissionsDir: subs, sourceDir: src, outDir: out, timeout: 60, cellTimeout: 10, jobs: 2, log: (l) => lines.push(l) });
@@ -171,6 +187,22 @@ describe.skipIf(!!missing)(`checks judged outside the kernel${missing ? ` (skipp
     const feedback = feedbackTexts(out);
     expect(feedback).toContain('"student": "lk"');
     for (const secret of ['double(-3)', 'double at the seed', 'TEST_SEED', '__reprlab_check__', 'LEAK']) expect(feedback.includes(secret), secret).toBe(false);
+    // runtime changes are flagged with the cell and the line
+    expect(kinds('pat')).toContain('runtime-tampering');
+    expect(r('pat').flags.find((f) => f.kind === 'runtime-tampering')!.message).toMatch(/cell 'double' changes the runtime.*line 1: assigns to Math\.abs; line 2: assigns to Array\.isArray/);
+    expect(kinds('vmw')).toContain('runtime-tampering');
+    // fair CPU: the busy neighbour's honest answers still count where its kernel gets time; bob and ada are intact
+    // (asserted above); time limits counted the sandbox's CPU time where the cgroup measures it
+    if (r('bob').cgroup) expect(r('bob').timing).toBe('cpu');
+    expect(r('bob').regradedAlone).toBeUndefined();
+    // output budget, read-only /dev, small /dev/shm
+    const outNb = readFileSync(join(out, 'tiny', 'out', 'graded.ipynb'), 'utf8');
+    expect(outNb.length).toBeLessThan(70_000_000);
+    expect(r('out'), summary).toMatchObject({ status: 'graded', score: 5 }); // the end markers are seen before any cap
+    expect(outNb).toMatch(/further output of this notebook cut; over 64000000 characters in all/);
+    const dev = JSON.parse(/DEV (\{.*?\})/.exec(outNb.replace(/\\"/g, '"'))![1]!) as Record<string, string>;
+    expect(dev['/dev/evil']).toBe('EROFS');
+    expect(dev['/dev/shm/big']).toBe('ENOSPC');
     // the references are computed once and kept: a rerun of the honest row keeps its result
     const again = await gradeAll({ submissionsDir: subs, sourceDir: src, outDir: out, timeout: 60, cellTimeout: 10, students: ['bob'], log: (l) => lines.push(l) });
     expect(again.results[0]).toMatchObject({ student: 'bob', score: 5 });
