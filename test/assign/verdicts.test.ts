@@ -116,7 +116,8 @@ describe.skipIf(!!missing)(`checks judged outside the kernel${missing ? ` (skipp
     const good = 'function double(x: number): number { return 2 * x; }';
     const wrong = 'function double(x: number): number { return 4; }'; // right for the visible check only
     writeSubmission(subs, 'ada', 'tiny', source);
-    writeSubmission(subs, 'bob', 'tiny', answer(good));
+    // honest, with a top-level name starting with '__' (tslab could not compile one: lib/notebook/tslab-names.ts)
+    writeSubmission(subs, 'bob', 'tiny', answer('const __two = 2;\nfunction double(x: number): number { return __two * x; }'));
     writeSubmission(subs, 'zed', 'tiny', released);
     // patch every intrinsic a comparison in the kernel would use, with a wrong answer
     writeSubmission(subs, 'pat', 'tiny', answer(['(Math as any).abs = () => 0;', '(Array as any).isArray = () => true;', '(Number as any).isFinite = () => true;', '(Array.prototype as any).forEach = function () {};', '(JSON as any).stringify = ((s: any) => (v: unknown) => s(v))(JSON.stringify);', wrong].join('\n'), 'function square(x: number): number { return 9; }'));
