@@ -119,7 +119,7 @@ export async function gradeAll(o: GradeOptions): Promise<BatchResult> {
       rmSync(probeDir, { recursive: true, force: true });
     }
   }
-  const settings: GradeSettings = { timeout: o.timeout, cellTimeout: o.cellTimeout, mode: o.mode, backend: o.backend, python: o.python, sandbox, limits: o.limits };
+  const settings: GradeSettings = { timeout: o.timeout, cellTimeout: o.cellTimeout, mode: o.mode, backend: o.backend, python: o.python, sandbox, limits: o.limits, ...(o.harden === false ? { harden: false } : {}) };
   const version = graderVersion();
   const results: GradeResult[] = new Array(wanted.length);
   const notes: string[] = [];

@@ -77,6 +77,8 @@ export interface GradeResult {
   timing?: string;
   /** Set when a timed-out row was graded again alone (no other sandbox running), as the batch does before it records a timeout. */
   regradedAlone?: boolean;
+  /** The kernel hardening before the first student cell (grader/harden.ts): 'ok', 'off', or 'failed: <why>'. */
+  hardened?: string;
 }
 
 /** The reference values of an assignment's checks (grader/references.ts): the instructor's kernel, never a student's. */
@@ -218,7 +220,7 @@ export function graderVersion(): string {
 
 /** The cache key of one submission: what the grader itself computed, never anything read from a result. */
 export function cacheKeyOf(submissionSha256: string, a: Assignment, s: GradeSettings, version = graderVersion(), refsDigest = ''): string {
-  const settings = { mode: s.mode ?? 'smoke', backend: s.backend ?? '', sandbox: s.sandbox ?? true, timeout: s.timeout ?? 600, cellTimeout: s.cellTimeout ?? null, limits: s.limits ?? null };
+  const settings = { mode: s.mode ?? 'smoke', backend: s.backend ?? '', sandbox: s.sandbox ?? true, timeout: s.timeout ?? 600, cellTimeout: s.cellTimeout ?? null, limits: s.limits ?? null, ...(s.harden === false ? { harden: false } : {}) };
   return sha256(JSON.stringify([version, submissionSha256, a.sourceSha256, settings, ...(refsDigest ? [refsDigest] : [])]));
 }
 
@@ -388,6 +390,7 @@ export async function gradeSubmission(a: Assignment, student: string, bytes: Buf
       cgroup: run.cgroup,
       ...(run.cpuSeconds !== undefined ? { cpuSeconds: run.cpuSeconds } : {}),
       ...(run.timing ? { timing: run.timing } : {}),
+      ...(run.hardened ? { hardened: run.hardened } : {}),
       ...base,
     },
   };

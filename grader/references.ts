@@ -29,7 +29,7 @@ export function needsReferences(a: Assignment): boolean {
 }
 
 export function referencesKey(a: Assignment, s: GradeSettings, version = graderVersion()): string {
-  return sha256(JSON.stringify(['references', version, a.sourceSha256, s.mode ?? 'smoke', s.backend ?? '', s.sandbox ?? true, s.limits ?? null]));
+  return sha256(JSON.stringify(['references', version, a.sourceSha256, s.mode ?? 'smoke', s.backend ?? '', s.sandbox ?? true, s.limits ?? null, s.harden ?? true]));
 }
 
 export const referencesPath = (outDir: string, a: Assignment): string => join(outDir, '.references', `${a.name}.json`);

@@ -92,6 +92,11 @@ class Cgroups:
                 self.version = "v2"
                 if cpus:
                     try:
+                        if not os.path.exists(os.path.join(d, "cpu.max")):
+                            self._write(os.path.dirname(d), "cgroup.subtree_control", "+cpu")  # where the parent allows it
+                    except OSError:
+                        pass
+                    try:
                         self._write(d, "cpu.max", f"{int(cpus * 100_000)} 100000")
                         self.cpu = "cpu.max"
                     except OSError:
@@ -534,9 +539,23 @@ class Supervisor:
         factor = WALL_FACTOR if cpu_start is not None else 1.0
         deadline = self.t0 + p["startupTimeout"] + p["timeout"] * factor
         self.report["timing"] = "cpu" if cpu_start is not None else "wall"
+        prelude = p.get("prelude")
+        self.report["hardened"] = "off" if not prelude else ""
         for pos, c in enumerate(cells):
             i = c["index"]
             entry = self.report["cells"][str(i)]
+            if prelude and c["role"] == "student":
+                # grader/harden.ts: freeze the intrinsics, deny vm/inspector, before the first student cell
+                prelude = None
+                hs, hreply, houts = self.run_code(p["prelude"], 60.0)
+                if hs == "replied" and hreply.get("status") == "ok":
+                    self.report["hardened"] = "ok"
+                else:
+                    self.report["hardened"] = "failed: " + (text_of(houts.outputs).strip().split("\n") or [hs])[-1][:300]
+                    if hs == "died":
+                        self.finish("crashed", "the kernel died while the grader hardened it, before the first student cell")
+                        return
+                    time.sleep(TSLAB_ABORT_GRACE)
             remaining = min(p["timeout"] - self.used(run_start, cpu_start), (deadline - time.monotonic()) / factor)
             if remaining <= 0:
                 self.stop_rest(cells[pos:], "not run: the notebook's time limit ran out")

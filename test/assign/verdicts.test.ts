@@ -179,12 +179,15 @@ describe.skipIf(!!missing)(`checks judged outside the kernel${missing ? ` (skipp
     expect(scores('pat'), summary).toEqual({ test_double: 0, test_square: 0 });
     // the wrapped vm: forged records and end markers gain nothing beyond what the honest answer earns
     expect(scores('vmw').test_double, summary).toBe(0);
-    expect(r('vmw').cells.find((g) => g.gradeId === 'test_double')!.message).toMatch(/hidden check #1 failed|reported 2 times/);
+    expect(r('vmw').cells.find((g) => g.gradeId === 'test_double')!.message).toMatch(/cannot find 'double'|hidden check #1 (failed|was not reached)|reported 2 times/) // the hardened kernel refuses 'vm' first;
     // lines imitating records of another test: ignored and flagged
     expect(r('fgd')).toMatchObject({ score: 5, tampered: true });
     expect(kinds('fgd')).toContain('forged-check-record');
+    // the hardened kernel refuses 'vm' (grader/harden.ts): the wrapping attacks fail in the student's own cell
+    for (const s of ['ada', 'bob', 'pat', 'vmw', 'lk']) expect(r(s).hardened, s).toBe('ok');
+    expect(scores('lk')).toEqual({ test_double: 0, test_square: 3 });
+    expect(r('lk').cellErrors[0]).toMatchObject({ cell: "'double'" });
     // hidden tests never reach a feedback file
-    expect(scores('lk')).toEqual({ test_double: 2, test_square: 3 });
     const feedback = feedbackTexts(out);
     expect(feedback).toContain('"student": "lk"');
     for (const secret of ['double(-3)', 'double at the seed', 'TEST_SEED', '__reprlab_check__', 'LEAK']) expect(feedback.includes(secret), secret).toBe(false);
@@ -204,6 +207,15 @@ describe.skipIf(!!missing)(`checks judged outside the kernel${missing ? ` (skipp
     const dev = JSON.parse(/DEV (\{.*?\})/.exec(outNb.replace(/\\"/g, '"'))![1]!) as Record<string, string>;
     expect(dev['/dev/evil']).toBe('EROFS');
     expect(dev['/dev/shm/big']).toBe('ENOSPC');
+    // without the hardening the leak works inside the kernel (the extra cells print and throw every test's code),
+    // and still nothing of it reaches the feedback files
+    const out2 = join(root, 'grades-unhardened');
+    const soft = await gradeAll({ submissionsDir: subs, sourceDir: src, outDir: out2, timeout: 60, cellTimeout: 10, students: ['lk'], harden: false });
+    expect(soft.results[0]).toMatchObject({ student: 'lk', score: 5, hardened: 'off' });
+    const leaked = JSON.parse(readFileSync(join(out2, 'tiny', 'lk', 'graded.ipynb'), 'utf8')).cells.flatMap((c: { outputs?: Array<{ text?: string | string[] }> }) => c.outputs ?? []).map((o: { text?: string | string[] }) => [o.text ?? ''].flat().join('')).filter((t: string) => t.startsWith('LEAK'));
+    expect(leaked.join('\n')).toContain('double(-3)'); // the leak happened in the kernel: the hidden test's code was printed
+    const feedback2 = feedbackTexts(out2);
+    for (const secret of ['double(-3)', 'double at the seed', 'TEST_SEED', '__reprlab_check__', 'LEAK']) expect(feedback2.includes(secret), secret).toBe(false);
     // the references are computed once and kept: a rerun of the honest row keeps its result
     const again = await gradeAll({ submissionsDir: subs, sourceDir: src, outDir: out, timeout: 60, cellTimeout: 10, students: ['bob'], log: (l) => lines.push(l) });
     expect(again.results[0]).toMatchObject({ student: 'bob', score: 5 });
