@@ -99,6 +99,7 @@ describe.skipIf(!!missing)(`grading the homework${missing ? ` (skipped: ${missin
     for (const r of batch.results) {
       expect(r.status, summary.join('\n')).toBe('graded');
       expect(r.tampered).toBe(false);
+      expect(r.hardened, `${r.student} ${r.assignment}: tfjs and tslab run with frozen intrinsics`).toBe('ok');
       if (r.student === 'instructor') {
         expect(r.score, summary.join('\n')).toBe(r.maxAuto);
         expect(r.cellErrors, `${r.assignment}: every cell of the instructor version runs`).toEqual([]);
