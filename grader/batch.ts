@@ -20,6 +20,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../lib/util/fs.js';
 import { projectRoot } from './execute.js';
 import { type Assignment, cacheKeyOf, emptyResult, type GradeResult, type GradeSettings, gradeSubmission, graderVersion, loadAssignment } from './grade.js';
 import { readResult, writeGradebooks } from './gradebook.js';
+import { manualScoreNotes, readManualStore } from './manual-scores.js';
 import { sha256 } from './notebook.js';
 import { listSources } from './release.js';
 import { probeSandbox } from './sandbox.js';
@@ -142,6 +143,7 @@ export async function gradeAll(o: GradeOptions): Promise<BatchResult> {
         const g = await gradeSubmission(a, f.student, f.bytes, settings, key);
         r = { ...g.result, submission: resolve(f.path) };
         if (g.graded) writeFileAtomic(join(dir, 'graded.ipynb'), g.graded);
+        notes.push(...manualScoreNotes(r, readManualStore(outDir, a.name, f.student))); // kept, or set aside: the answer changed
       }
     } catch (err) {
       r = emptyResult(a, f.student, 'grader-error', `the grader failed on this submission: ${(err as Error).message}`, { submission: resolve(f.path), mode: o.mode ?? 'smoke' });

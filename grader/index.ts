@@ -16,3 +16,4 @@ export * from './submissions.js';
 export * from './batch.js';
 export * from './combine.js';
 export * from './csv.js';
+export * from './manual-scores.js';
