@@ -17,3 +17,4 @@ export * from './batch.js';
 export * from './combine.js';
 export * from './csv.js';
 export * from './manual-scores.js';
+export * from './lms-export.js';
