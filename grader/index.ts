@@ -18,3 +18,4 @@ export * from './combine.js';
 export * from './csv.js';
 export * from './manual-scores.js';
 export * from './lms-export.js';
+export * from './feedback.js';
