@@ -3,22 +3,13 @@
 // mean over entries, the diagonal kept, a missing stop-gradient, a swapped momentum, no centring, no
 // normalisation, a stop-gradient left in) loses that part's points and no other. "No other": each test cell
 // calls only its own part's function (checked on the source), and a submission with every part wrong fails every
-// test for its own part's reason; REPRLAB_HOMEWORK_VARIANTS=1 also grades one submission per wrong part.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { gradeAll, gradeCells, identifiersIn, makeStudentVersion, type Notebook, readNotebook, sourceOf, topLevelDeclarations, writeNotebook } from '../../grader/index.js';
-import { withSource, writeSubmission } from './fixture.js';
-import { graderMissing } from './kernel.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const NAME = 'hw3-non-contrastive';
-const SOURCE = join(ROOT, 'notebooks', 'homework', `${NAME}.ipynb`);
+// test for its own part's reason; REPRLAB_HOMEWORK_VARIANTS=1 also grades one submission per wrong part
+// (test/assign/homework-proof.ts).
+import { proveAssignment, type WrongAnswers } from './homework-proof.js';
 
 const normalise = 'const u = (x: tf.Tensor2D) => tf.mul(x, tf.rsqrt(tf.maximum(tf.sum(tf.square(x), 1, true), 1e-12)));';
 /** answer cell → [a wrong-but-plausible version, the test cell it must fail, the reason it must give]. */
-export const WRONG: Record<string, [string, string, RegExp]> = {
+const WRONG: WrongAnswers = {
   barlow: [
     `function barlowTwinsLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, lambda = 5e-3): tf.Scalar {
   return tf.tidy(() => {
@@ -97,75 +88,4 @@ export const WRONG: Record<string, [string, string, RegExp]> = {
   ],
 };
 
-describe(`${NAME}: each test cell checks only its own part`, () => {
-  it('every test cell calls exactly one answer function, its own part\'s; every answer cell has a wrong version', () => {
-    const source = readNotebook(SOURCE);
-    const cells = gradeCells(source);
-    const answerFns = new Map<string, string>(); // function name → answer cell
-    for (const c of cells.filter((x) => x.kind === 'autograded-answer')) for (const n of topLevelDeclarations(sourceOf(source.cells[c.index]!)).functions.keys()) answerFns.set(n, c.gradeId);
-    expect(new Set(answerFns.values())).toEqual(new Set(Object.keys(WRONG)));
-    const ownerOf = new Map(Object.entries(WRONG).map(([answer, [, test]]) => [test, answer]));
-    for (const t of cells.filter((x) => x.kind === 'tests')) {
-      const used = [...identifiersIn(sourceOf(source.cells[t.index]!))].filter((n) => answerFns.has(n)).map((n) => answerFns.get(n));
-      expect(used, t.gradeId).toEqual([ownerOf.get(t.gradeId)]);
-    }
-    // the locked framework the tests call (trainSiamese) uses no answer function either
-    for (const c of cells.filter((x) => x.kind === 'read-only')) {
-      const fns = topLevelDeclarations(sourceOf(source.cells[c.index]!)).functions;
-      for (const [, text] of fns) expect([...identifiersIn(text)].filter((n) => answerFns.has(n)), c.gradeId).toEqual([]);
-    }
-  });
-});
-
-const missing = graderMissing();
-
-function withWrong(nb: Notebook, answers: string[]): Notebook {
-  return answers.reduce((n, a) => withSource(n, a, WRONG[a]![0]), nb);
-}
-
-describe.skipIf(!!missing)(`grading ${NAME}${missing ? ` (skipped: ${missing})` : ''}`, () => {
-  it('instructor: full marks; released: 0; every part wrong: 0, each test failing for its own part\'s reason', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reprlab-hw3-'));
-    const src = join(dir, 'src');
-    const source = readNotebook(SOURCE);
-    writeNotebook(join(src, `${NAME}.ipynb`), source);
-    const subs = join(dir, 'submissions');
-    writeSubmission(subs, 'instructor', NAME, source);
-    writeSubmission(subs, 'released', NAME, makeStudentVersion(source, NAME));
-    writeSubmission(subs, 'wrong', NAME, withWrong(source, Object.keys(WRONG)));
-    const batch = await gradeAll({ submissionsDir: subs, sourceDir: src, outDir: join(dir, 'grades'), mode: 'smoke', timeout: 600, cellTimeout: 300, jobs: 2 });
-    const by = new Map(batch.results.map((r) => [r.student, r]));
-    const summary = batch.results.map((r) => `${r.student}: ${r.status} ${r.score}/${r.maxAuto} (${r.seconds}s) ${r.cells.filter((c) => c.status !== 'passed').map((c) => `${c.gradeId}: ${c.message?.slice(0, 160)}`).join(' | ')}`).join('\n');
-    const ins = by.get('instructor')!;
-    expect(ins.status, summary).toBe('graded');
-    expect(ins.score, summary).toBe(14);
-    expect(ins.maxAuto).toBe(14);
-    expect(ins.cellErrors, summary).toEqual([]);
-    expect(ins.pendingManual).toBe(5);
-    console.log(`hw3 instructor version graded in ${ins.seconds} s wall (smoke)`);
-    const rel = by.get('released')!;
-    expect(rel.score, summary).toBe(0);
-    for (const c of rel.cells.filter((x) => x.kind === 'tests')) expect(c.message, c.gradeId).toMatch(/not implemented/);
-    const wrong = by.get('wrong')!;
-    expect(wrong.status, summary).toBe('graded');
-    expect(wrong.score, summary).toBe(0);
-    for (const [, [, test, reason]] of Object.entries(WRONG)) expect(wrong.cells.find((c) => c.gradeId === test)!.message, `${test}\n${summary}`).toMatch(reason);
-  }, 1_800_000);
-
-  it.skipIf(!process.env.REPRLAB_HOMEWORK_VARIANTS)('one wrong part at a time loses exactly that part\'s points (REPRLAB_HOMEWORK_VARIANTS=1)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reprlab-hw3-variants-'));
-    const src = join(dir, 'src');
-    const source = readNotebook(SOURCE);
-    writeNotebook(join(src, `${NAME}.ipynb`), source);
-    const subs = join(dir, 'submissions');
-    for (const a of Object.keys(WRONG)) writeSubmission(subs, a.replace(/_/g, '-'), NAME, withWrong(source, [a]));
-    const batch = await gradeAll({ submissionsDir: subs, sourceDir: src, outDir: join(dir, 'grades'), mode: 'smoke', timeout: 600, cellTimeout: 300, jobs: 2 });
-    const points = new Map(gradeCells(source).map((c) => [c.gradeId, c.points]));
-    for (const [a, [, test, reason]] of Object.entries(WRONG)) {
-      const r = batch.results.find((x) => x.student === a.replace(/_/g, '-'))!;
-      expect(r.score, `${a}: ${r.cells.filter((c) => c.status !== 'passed').map((c) => c.gradeId).join(', ')}`).toBe(14 - points.get(test)!);
-      expect(r.cells.filter((c) => c.kind === 'tests' && c.status !== 'passed').map((c) => c.gradeId)).toEqual([test]);
-      expect(r.cells.find((c) => c.gradeId === test)!.message).toMatch(reason);
-    }
-  }, 3_600_000);
-});
+proveAssignment('hw3-non-contrastive', WRONG, { auto: 14, manual: 5 });
