@@ -21,7 +21,6 @@ import { projectRoot } from './execute.js';
 import { type Assignment, cacheKeyOf, emptyResult, type GradeResult, type GradeSettings, gradeSubmission, graderVersion, loadAssignment, type References } from './grade.js';
 import { loadOrComputeReferences, needsReferences } from './references.js';
 import { readResult, writeGradebooks } from './gradebook.js';
-import { manualScoreNotes, readManualStore } from './manual-scores.js';
 import { sha256 } from './notebook.js';
 import { listSources } from './release.js';
 import { probeSandbox } from './sandbox.js';
@@ -169,7 +168,6 @@ export async function gradeAll(o: GradeOptions): Promise<BatchResult> {
           return;
         }
         if (g.graded) writeFileAtomic(join(dir, 'graded.ipynb'), g.graded);
-        notes.push(...manualScoreNotes(r, readManualStore(outDir, a.name, f.student))); // kept, or set aside: the answer changed
       }
     } catch (err) {
       r = emptyResult(a, f.student, 'grader-error', `the grader failed on this submission: ${(err as Error).message}`, { submission: resolve(f.path), mode: o.mode ?? 'smoke' });

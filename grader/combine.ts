@@ -51,7 +51,7 @@ export function combineShards(o: { shardDirs: string[]; outDir: string; sourceDi
     }
   }
   for (const [key, { dir }] of chosen) {
-    for (const f of ['result.json', 'graded.ipynb', 'submitted.ipynb', 'manual.json']) {
+    for (const f of ['result.json', 'graded.ipynb', 'submitted.ipynb']) {
       const bytes = readRegularFile(join(dir, key, f));
       if (typeof bytes !== 'string') writeFileAtomic(join(o.outDir, key, f), bytes);
     }

@@ -5,8 +5,6 @@
  *     gradebook.csv                one row per student and assignment
  *     students/<student>.json      the student's results over all assignments
  *
- * Manual scores (grader/manual-scores.ts, `<assignment>/<student>/manual.json`) are applied to each result here.
- *
  * The `sandbox` column says how the row's code ran: `bwrap`, or `none (unsafe)` for --unsafe-no-sandbox.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -14,7 +12,6 @@ import { join } from 'node:path';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/util/fs.js';
 import { toCsv } from './csv.js';
 import { type Assignment, emptyResult, firstErrorLine, type GradeResult } from './grade.js';
-import { applyManualScores, type ManualCellGrade, readManualStore } from './manual-scores.js';
 
 const sandboxOf = (r: GradeResult) => (r.sandbox === 'none' ? 'none (unsafe)' : r.sandbox || '');
 
@@ -42,7 +39,7 @@ export function writeGradebooks(outDir: string, assignments: Assignment[], stude
     if (existsSync(adir)) {
       for (const s of readdirSync(adir)) {
         const r = readResult(join(adir, s, 'result.json'));
-        if (r) results.set(s, applyManualScores(r, readManualStore(outDir, a.name, s)));
+        if (r) results.set(s, r);
       }
     }
     if (results.size === 0) continue; // not graded yet
@@ -66,7 +63,7 @@ export function writeGradebooks(outDir: string, assignments: Assignment[], stude
         }),
         r.tampered ? 'yes' : 'no',
         sandboxOf(r),
-        [...r.flags.map((f) => `${f.kind}${f.gradeId ? ':' + f.gradeId : ''}`), ...(r.cells as ManualCellGrade[]).filter((c) => c.staleManual).map((c) => `manual-score-set-aside:${c.gradeId}`)].join(' '),
+        r.flags.map((f) => `${f.kind}${f.gradeId ? ':' + f.gradeId : ''}`).join(' '),
         [r.message, errorsOf(r)].filter(Boolean).join(' | ').slice(0, 2000),
       ];
     });

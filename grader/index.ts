@@ -19,6 +19,3 @@ export * from './csv.js';
 export * from './checks.js';
 export * from './references.js';
 export * from './scan.js';
-export * from './manual-scores.js';
-export * from './lms-export.js';
-export * from './feedback.js';

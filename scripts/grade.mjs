@@ -1,17 +1,10 @@
 // `npm run grade -- <submissions dir>`: autograde submissions/<student>/<assignment>.ipynb in sandboxes.
 // `npm run grade -- merge --out DIR SHARD_DIR...`: combine the output folders of sharded runs. See docs/homework.md.
-// `npm run grade -- score|export|feedback <grades dir>`: scripts/grade-tools.mjs.
 import { availableParallelism } from 'node:os';
 import { build, parseArgs, fail, importBuilt } from './lib/args.mjs';
 
-if (['score', 'export', 'feedback'].includes(process.argv[2])) {
-  const { main } = await import('./grade-tools.mjs'); // after grading: manual scores, LMS export, feedback pages
-  process.exit(await main(process.argv.slice(2)));
-}
-
 const usage = `usage: npm run grade -- <submissions dir> [options]
        npm run grade -- merge --out DIR <shard output dir>... [--source DIR]
-       npm run grade -- score|export|feedback <grades dir> ...   (--help on each; docs/homework.md)
 
   <submissions dir>     one folder per student holding <assignment>.ipynb (only read, never modified)
   --source DIR          instructor notebooks (default notebooks/homework)
