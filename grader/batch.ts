@@ -18,7 +18,8 @@ import { join, resolve } from 'node:path';
 import { check } from '../lib/util/errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../lib/util/fs.js';
 import { projectRoot } from './execute.js';
-import { type Assignment, cacheKeyOf, emptyResult, type GradeResult, type GradeSettings, gradeSubmission, graderVersion, loadAssignment } from './grade.js';
+import { type Assignment, cacheKeyOf, emptyResult, type GradeResult, type GradeSettings, gradeSubmission, graderVersion, loadAssignment, type References } from './grade.js';
+import { loadOrComputeReferences, needsReferences } from './references.js';
 import { readResult, writeGradebooks } from './gradebook.js';
 import { sha256 } from './notebook.js';
 import { listSources } from './release.js';
@@ -61,6 +62,9 @@ export function parseShard(text: string): { index: number; count: number } {
   check(!!m && count >= 1 && index >= 1 && index <= count, 'grade', 'shard', "'i/n' with 1 <= i <= n (e.g. 2/8)", text);
   return { index, count };
 }
+
+/** A row that ran out of a time limit (the notebook's or a cell's). */
+const hasTimeout = (r: GradeResult) => r.status === 'timeout' || r.cells.some((c) => c.status === 'timeout') || r.cellErrors.some((e) => e.status === 'timeout');
 
 /** Run `fn` over `items` with at most `n` at once. */
 async function pool<T>(items: T[], n: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
@@ -115,32 +119,54 @@ export async function gradeAll(o: GradeOptions): Promise<BatchResult> {
       rmSync(probeDir, { recursive: true, force: true });
     }
   }
-  const settings: GradeSettings = { timeout: o.timeout, cellTimeout: o.cellTimeout, mode: o.mode, backend: o.backend, python: o.python, sandbox, limits: o.limits };
+  const settings: GradeSettings = { timeout: o.timeout, cellTimeout: o.cellTimeout, mode: o.mode, backend: o.backend, python: o.python, sandbox, limits: o.limits, ...(o.harden === false ? { harden: false } : {}) };
   const version = graderVersion();
   const results: GradeResult[] = new Array(wanted.length);
   const notes: string[] = [];
+  // 3. reference values (the instructor notebook in its own kernel), before any student kernel starts
+  const refs = new Map<string, References>();
+  const refErrors = new Map<string, string>();
+  for (const a of assignments.filter((x) => needsReferences(x) && wanted.some((f) => f.assignment === x.name && f.bytes))) {
+    try {
+      refs.set(a.name, await loadOrComputeReferences(a, settings, outDir, log, version));
+    } catch (err) {
+      refErrors.set(a.name, (err as Error).message);
+      log(`grader error: ${(err as Error).message}`);
+    }
+  }
   let done = 0;
-  await pool(wanted, jobs, async (f, k) => {
+  const timedOut: number[] = [];
+  const gradeOne = async (f: (typeof wanted)[number], k: number, alone: boolean) => {
     const a = assignments.find((x) => x.name === f.assignment)!;
     const dir = join(outDir, a.name, f.student);
     const tag = `${f.student} ${a.name}`;
     let r: GradeResult;
     try {
-      if (f.note) notes.push(`${f.student}: ${f.note}`);
+      if (f.note && !alone) notes.push(`${f.student}: ${f.note}`);
       if (!f.bytes) {
         r = emptyResult(a, f.student, 'refused', `the submission ${f.refused ?? 'cannot be read'}`, { submission: resolve(f.path) });
+      } else if (refErrors.has(a.name)) {
+        // the details (which may quote hidden tests) are in the log, not in the student's files
+        r = emptyResult(a, f.student, 'grader-error', "the grader could not compute this assignment's reference values from the instructor notebook (see the grader's log); nothing was graded", { submission: resolve(f.path), mode: o.mode ?? 'smoke' });
       } else {
         const sha = sha256(f.bytes);
-        const key = cacheKeyOf(sha, a, settings, version);
+        const ref = refs.get(a.name);
+        const key = cacheKeyOf(sha, a, settings, version, ref?.digest);
         const previous = readResult(join(dir, 'result.json'));
-        if (!o.force && previous && previous.cacheKey === key && previous.status !== 'grader-error') {
+        if (!alone && !o.force && previous && previous.cacheKey === key && previous.status !== 'grader-error') {
           log(`[${++done}/${wanted.length}] ${tag}: unchanged since ${previous.gradedAt}, kept (${previous.score}/${previous.maxAuto}); --force to grade again`);
           results[k] = previous;
           return;
         }
         writeFileAtomic(join(dir, 'submitted.ipynb'), f.bytes);
-        const g = await gradeSubmission(a, f.student, f.bytes, settings, key);
-        r = { ...g.result, submission: resolve(f.path) };
+        const g = await gradeSubmission(a, f.student, f.bytes, settings, key, ref);
+        r = { ...g.result, submission: resolve(f.path), ...(alone ? { regradedAlone: true } : {}) };
+        // a timeout while other sandboxes ran may be theirs: graded again alone before it is recorded
+        if (!alone && jobs > 1 && wanted.length > 1 && hasTimeout(r)) {
+          timedOut.push(k);
+          log(`${tag}: timed out while other sandboxes ran; it is graded again alone at the end`);
+          return;
+        }
         if (g.graded) writeFileAtomic(join(dir, 'graded.ipynb'), g.graded);
       }
     } catch (err) {
@@ -153,8 +179,10 @@ export async function gradeAll(o: GradeOptions): Promise<BatchResult> {
     }
     results[k] = r;
     const flag = r.tampered ? ' TAMPERED' : '';
-    log(`[${++done}/${wanted.length}] ${tag}: ${r.status}${flag}: ${r.score}/${r.maxAuto} autograded${r.pendingManual ? ` + ${r.pendingManual} to grade by hand` : ''} (${r.seconds}s)${r.status !== 'graded' || r.tampered ? ` - ${r.message}` : ''}`);
-  });
+    log(`[${++done}/${wanted.length}] ${tag}: ${r.status}${flag}: ${r.score}/${r.maxAuto} autograded${r.pendingManual ? ` + ${r.pendingManual} to grade by hand` : ''} (${r.seconds}s)${alone ? ' (graded alone)' : ''}${r.status !== 'graded' || r.tampered ? ` - ${r.message}` : ''}`);
+  };
+  await pool(wanted, jobs, (f, k) => gradeOne(f, k, false));
+  for (const k of timedOut) await gradeOne(wanted[k]!, k, true); // one at a time: nothing else runs beside it
   writeJsonAtomic(join(outDir, 'roster.json'), { students, shard: o.shard ? `${o.shard.index}/${o.shard.count}` : null, graderVersion: version });
   const { combined } = writeGradebooks(outDir, all, students.sort()); // every assignment: the combined gradebook stays whole
   return { results, skipped: scan.skipped, notes, gradebook: combined, sandbox: sandbox ? 'bwrap' : 'none' };

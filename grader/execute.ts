@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { check } from '../lib/util/errors.js';
+import { hardeningCode } from './harden.js';
 import { type Notebook, serializeNotebook } from './notebook.js';
 import { bwrapArgs, DEFAULT_LIMITS, HOME_INSIDE, kernelArgv, kernelEnv, runningAsRoot, SANDBOX_UID, type SandboxLimits, SOCKETS_INSIDE } from './sandbox.js';
 
@@ -19,6 +20,12 @@ export interface CellRun {
   status: CellRunStatus;
   seconds: number;
   error: string;
+  /** Test cells: the check records the supervisor took out of the cell's output (data; see grader/checks.ts). */
+  checks?: unknown[];
+  /** Test cells: lines that looked like check records but did not carry this cell's nonce (forgeries). */
+  forgedChecks?: number;
+  /** Test cells: more check records than the supervisor keeps. */
+  checkOverflow?: boolean;
 }
 export interface ExecutionReport {
   status: 'ok' | 'timeout' | 'crashed' | 'error';
@@ -32,6 +39,14 @@ export interface ExecutionReport {
   kernelOutput: string;
   /** The sandbox's own cgroup: 'v1', 'v2', or '' where the host did not let us make one (rlimits only). */
   cgroup: string;
+  /** The sandbox's CPU seconds (where the cgroup measures them). */
+  cpuSeconds?: number;
+  /** What the time limits counted: 'cpu' (the sandbox's CPU time, with a wall-clock cap) or 'wall'. */
+  timing?: string;
+  /** The CPU quota set: 'cpu.max' (v2), 'cfs' (v1) or ''. */
+  cpuQuota?: string;
+  /** The kernel hardening before the first student cell: 'ok', 'off', or 'failed: <why>'. */
+  hardened?: string;
 }
 
 /** What the supervisor sends for one code cell: `role` 'test' cells must end with its marker to count. */
@@ -56,6 +71,8 @@ export interface ExecuteForGradingOptions {
   sandbox?: boolean;
   /** Sandbox limits (CPU seconds default to the time limits). */
   limits?: Partial<SandboxLimits>;
+  /** Freeze the intrinsics and deny vm/inspector before the first student cell (grader/harden.ts). Default true. */
+  harden?: boolean;
 }
 
 /** The project root (the folder with reprlab's package.json), from this module's location (grader/ or dist-grader/). */
@@ -153,7 +170,7 @@ export async function executeForGrading(nb: Notebook, cells: PlannedCell[], o: E
       env: {},
       uid: asRoot ? SANDBOX_UID : null,
       gid: asRoot ? SANDBOX_UID : null,
-      cgroup: { memoryBytes: (limits.memoryMb + 2 * limits.diskMb) * 1024 * 1024, pids: limits.processes },
+      cgroup: { memoryBytes: (limits.memoryMb + 2 * limits.diskMb + limits.shmMb) * 1024 * 1024, pids: limits.processes, cpus: limits.cpus },
     };
   } else {
     symlinkSync(join(root, 'node_modules'), join(priv.work, 'node_modules'), 'dir');
@@ -171,7 +188,7 @@ export async function executeForGrading(nb: Notebook, cells: PlannedCell[], o: E
       cgroup: null,
     };
   }
-  Object.assign(plan, { notebook: serializeNotebook(nb), cells, output, timeout, cellTimeout: Math.min(o.cellTimeout ?? timeout, timeout), startupTimeout });
+  Object.assign(plan, { notebook: serializeNotebook(nb), cells, output, timeout, cellTimeout: Math.min(o.cellTimeout ?? timeout, timeout), startupTimeout, prelude: o.harden === false ? null : hardeningCode() });
   const t0 = Date.now();
   let stdout = '';
   let stderr = '';
@@ -191,7 +208,7 @@ export async function executeForGrading(nb: Notebook, cells: PlannedCell[], o: E
         killedHard = true;
         killGroup(child.pid, 'SIGKILL');
       }, hardLimit * 1000);
-      child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString('utf8')).slice(-2_000_000)));
+      child.stdout.on('data', (d: Buffer) => (stdout = (stdout + d.toString('utf8')).slice(-200_000_000))); // the report (check records included) is the last line
       child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-20_000)));
       child.on('error', (err) => {
         clearTimeout(timer);
@@ -208,7 +225,7 @@ export async function executeForGrading(nb: Notebook, cells: PlannedCell[], o: E
     });
     const seconds = (Date.now() - t0) / 1000;
     const last = stdout.trim().split('\n').at(-1) ?? '';
-    let raw: { status: ExecutionReport['status']; message: string; cells: Record<string, CellRun>; sandbox: string; kernelOutput: string; cgroup?: string } | undefined;
+    let raw: { status: ExecutionReport['status']; message: string; cells: Record<string, CellRun>; sandbox: string; kernelOutput: string; cgroup?: string; cpuSeconds?: number; timing?: string; cpuQuota?: string; hardened?: string } | undefined;
     try {
       raw = JSON.parse(last);
     } catch {
@@ -221,7 +238,7 @@ export async function executeForGrading(nb: Notebook, cells: PlannedCell[], o: E
       return { report: { status: killedHard ? 'timeout' : 'error', message: why, cells: new Map(), seconds, sandbox: sandboxed ? 'bwrap' : 'none', kernelOutput: '', cgroup: '' }, executed };
     }
     const cellsRun = new Map<number, CellRun>(Object.entries(raw.cells ?? {}).map(([k, v]) => [Number(k), v]));
-    return { report: { status: raw.status, message: raw.message ?? '', cells: cellsRun, seconds, sandbox: raw.sandbox, kernelOutput: raw.kernelOutput ?? '', cgroup: raw.cgroup ?? '' }, executed };
+    return { report: { status: raw.status, message: raw.message ?? '', cells: cellsRun, seconds, sandbox: raw.sandbox, kernelOutput: raw.kernelOutput ?? '', cgroup: raw.cgroup ?? '', cpuSeconds: raw.cpuSeconds, timing: raw.timing, cpuQuota: raw.cpuQuota ?? '', hardened: raw.hardened ?? (o.harden === false ? 'off' : '') }, executed };
   } finally {
     rmSync(priv.dir, { recursive: true, force: true });
   }

@@ -16,3 +16,6 @@ export * from './submissions.js';
 export * from './batch.js';
 export * from './combine.js';
 export * from './csv.js';
+export * from './checks.js';
+export * from './references.js';
+export * from './scan.js';

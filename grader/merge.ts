@@ -26,7 +26,13 @@ export type FlagKind =
   /** every answer is the instructor's solution verbatim (grade.ts) */
   | 'identical-to-solution'
   /** graded with --unsafe-no-sandbox */
-  | 'unsandboxed';
+  | 'unsandboxed'
+  /** output lines imitating the grader's check records without the test cell's nonce (grade.ts) */
+  | 'forged-check-record'
+  /** a student cell assigns to a JavaScript intrinsic, globalThis or tslab's internals, or reaches for the inspector, vm or test sources (grader/scan.ts) */
+  | 'runtime-tampering'
+  /** a student cell calls a library export that the assignment asks students to write (grader/scan.ts) */
+  | 'library-answer';
 
 export interface Flag {
   kind: FlagKind;
@@ -52,7 +58,7 @@ export interface MergeResult {
 
 /** Tampering: a locked cell edited or deleted, or a helper the tests use redeclared (other flags are reported only). */
 export function isTampered(flags: Flag[]): boolean {
-  return flags.some((f) => f.kind === 'edited-locked-cell' || f.kind === 'deleted-locked-cell' || f.kind === 'shadowed-helper');
+  return flags.some((f) => f.kind === 'edited-locked-cell' || f.kind === 'deleted-locked-cell' || f.kind === 'shadowed-helper' || f.kind === 'forged-check-record' || f.kind === 'runtime-tampering');
 }
 
 /**

@@ -118,7 +118,8 @@ export function makeStudentVersion(source: Notebook, name = 'assignment'): Noteb
     cell.metadata.editable = !isLocked(cell);
     cell.metadata.deletable = false;
   });
-  nb.metadata = { ...nb.metadata, reprlab: { assignment: name, source_sha256: sha256(serializeNotebook(source)) } };
+  const own = (source.metadata?.reprlab ?? {}) as Record<string, unknown>; // e.g. covers: the library exports the answers stand for
+  nb.metadata = { ...nb.metadata, reprlab: { ...own, assignment: name, source_sha256: sha256(serializeNotebook(source)) } };
   return nb;
 }
 

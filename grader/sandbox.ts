@@ -5,7 +5,7 @@
  * project a notebook imports read-only (node_modules, dist, package.json, data — at their own path, so that
  * `realpath('node_modules')/..` leads to nothing else: no notebooks/, no grades/, no sources, no submissions),
  * a private writable work folder (a size-capped tmpfs at /home/student, its cwd and HOME), a size-capped /tmp,
- * a minimal /dev, its own /proc, and the socket folder the supervisor talks to it through. Everything else of the
+ * a minimal read-only /dev with a small /dev/shm, its own /proc, and the socket folder the supervisor talks to it through. Everything else of the
  * host does not exist for it. It runs in new user, pid, network (loopback only), ipc, uts and cgroup namespaces,
  * as uid/gid 65534 (when the grader runs as root the host uid is 65534 too), with an allow-listed environment,
  * no capabilities, no further user namespaces, its own session (no terminal injection), and dies with the
@@ -31,9 +31,13 @@ export interface SandboxLimits {
   fileSizeMb: number;
   /** Size of the writable work folder and of /tmp, MiB each (default 256). */
   diskMb: number;
+  /** CPU cores the whole sandbox may use (cgroup cpu.max / CFS quota; default 1), where the host lets the grader set it. */
+  cpus: number;
+  /** Size of /dev/shm (a tmpfs; /dev itself is read-only), MiB (default 16). */
+  shmMb: number;
 }
 
-export const DEFAULT_LIMITS: Omit<SandboxLimits, 'cpuSeconds'> = { memoryMb: 4096, processes: 256, fileSizeMb: 64, diskMb: 256 };
+export const DEFAULT_LIMITS: Omit<SandboxLimits, 'cpuSeconds'> = { memoryMb: 4096, processes: 256, fileSizeMb: 64, diskMb: 256, cpus: 1, shmMb: 16 };
 
 export interface SandboxSpec {
   /** The project root (its node_modules, dist, package.json and data are shown read-only). */
@@ -86,7 +90,8 @@ export function bwrapArgs(spec: SandboxSpec): string[] {
     const p = join(spec.root, part);
     if (existsSync(p)) a.push('--ro-bind', p, p);
   }
-  a.push('--proc', '/proc', '--dev', '/dev');
+  // a minimal /dev, read-only, with a small /dev/shm (bwrap's own /dev is a writable tmpfs without a size cap)
+  a.push('--proc', '/proc', '--dev', '/dev', '--size', String((spec.limits.shmMb ?? DEFAULT_LIMITS.shmMb) * 1024 * 1024), '--tmpfs', '/dev/shm', '--remount-ro', '/dev');
   a.push('--symlink', join(spec.root, 'node_modules'), join(HOME_INSIDE, 'node_modules'));
   a.push('--bind', spec.socketDir, SOCKETS_INSIDE);
   a.push('--remount-ro', '/');
@@ -124,7 +129,6 @@ export function kernelEnv(o: { mode: string; backend?: string; home: string }): 
     TMPDIR: '/tmp',
     LANG: 'C.UTF-8',
     REPRLAB_MODE: o.mode,
-    REPRLAB_GRADING: '1',
     ...(o.backend ? { REPRLAB_BACKEND: o.backend } : {}),
   };
 }

@@ -42,8 +42,14 @@ from atomic_io import atomic_write  # noqa: E402  (grader/atomic_io.py: this scr
 
 MAX_STREAM_CHARS = 200_000    # per cell: a student printing in a loop must not blow up the graded notebook
 MAX_RICH_CHARS = 30_000_000   # per cell: figures (the first one carries plotly.js inline, ~5 MB) and images
+MAX_NOTEBOOK_CHARS = 64_000_000  # all cells together: output beyond it is dropped while it streams in
+CHECK_PREFIX = "__reprlab_check__"           # grader/checks.ts: a check record's line
+NONCE_PLACEHOLDER = "__REPRLAB_CHECK_NONCE__"  # replaced by a fresh nonce in each test cell's code
+MAX_CHECK_CHARS = 8_000_000   # check records of one cell (JSON)
+MAX_CHECKS = 2_000            # check records of one cell
 TSLAB_ABORT_GRACE = 0.3       # tslab drops requests that arrive < 200 ms after a failed cell (tslab issue #19)
 INTERRUPT_GRACE = 4.0         # seconds a kernel gets to answer after SIGINT before it counts as hung
+WALL_FACTOR = 3.0             # where limits count CPU time: a cell (a notebook) also stops after this many times its limit in wall time
 KERNEL_OUTPUT_TAIL = 20_000
 
 
@@ -68,9 +74,11 @@ class Cgroups:
     """A cgroup per sandbox where the host lets us make one (v2, or v1 memory + pids): a memory limit for the
     whole tree (rlimits are per process), a process limit, and a list of every process in it to kill at the end."""
 
-    def __init__(self, memory_bytes, pids):
+    def __init__(self, memory_bytes, pids, cpus=None):
         self.dirs = []
         self.version = ""
+        self.cpu = ""  # "cpu.max" (v2) or "cfs" (v1) when the CPU quota is set
+        self.usage_file = None  # where the tree's CPU time is read: v2 cpu.stat (usage_usec), v1 cpuacct.usage (ns)
         name = f"reprlab-grade-{secrets.token_hex(6)}"
         try:
             with open("/proc/self/cgroup") as f:
@@ -82,6 +90,19 @@ class Cgroups:
                 self._write(d, "memory.max", memory_bytes)
                 self._write(d, "pids.max", pids)
                 self.version = "v2"
+                if cpus:
+                    try:
+                        if not os.path.exists(os.path.join(d, "cpu.max")):
+                            self._write(os.path.dirname(d), "cgroup.subtree_control", "+cpu")  # where the parent allows it
+                    except OSError:
+                        pass
+                    try:
+                        self._write(d, "cpu.max", f"{int(cpus * 100_000)} 100000")
+                        self.cpu = "cpu.max"
+                    except OSError:
+                        pass
+                if os.path.exists(os.path.join(d, "cpu.stat")):
+                    self.usage_file = os.path.join(d, "cpu.stat")
             else:
                 for ctrl, file, value in (("memory", "memory.limit_in_bytes", memory_bytes), ("pids", "pids.max", pids)):
                     base = "/sys/fs/cgroup/" + ctrl
@@ -92,10 +113,45 @@ class Cgroups:
                     self.dirs.append(d)
                     self._write(d, file, value)
                 self.version = "v1"
+                # CPU: the quota (cpu controller) and the tree's CPU time (cpuacct), where the host has them
+                bases = set()
+                for ctrl in ("cpu,cpuacct", "cpu", "cpuacct"):
+                    base = "/sys/fs/cgroup/" + ctrl
+                    if not os.path.isdir(base) or ctrl not in mine or os.path.realpath(base) in bases:
+                        continue
+                    bases.add(os.path.realpath(base))
+                    try:
+                        d = os.path.join(base + mine[ctrl].rstrip("/"), name)
+                        os.mkdir(d)
+                        self.dirs.append(d)
+                        if cpus and os.path.exists(os.path.join(d, "cpu.cfs_quota_us")) and not self.cpu:
+                            self._write(d, "cpu.cfs_period_us", 100000)
+                            self._write(d, "cpu.cfs_quota_us", int(cpus * 100000))
+                            self.cpu = "cfs"
+                        if os.path.exists(os.path.join(d, "cpuacct.usage")) and not self.usage_file:
+                            self.usage_file = os.path.join(d, "cpuacct.usage")
+                    except OSError:
+                        pass
         except OSError:
             self.remove()
             self.dirs = []
             self.version = ""
+
+    def cpu_seconds(self):
+        """CPU time of the whole sandbox so far (seconds), or None where the host does not say."""
+        if not self.usage_file:
+            return None
+        try:
+            with open(self.usage_file) as f:
+                text = f.read()
+            if self.usage_file.endswith("cpu.stat"):
+                for line in text.splitlines():
+                    if line.startswith("usage_usec "):
+                        return int(line.split()[1]) / 1e6
+                return None
+            return int(text.strip()) / 1e9
+        except (OSError, ValueError):
+            return None
 
     @staticmethod
     def _write(d, file, value):
@@ -140,9 +196,9 @@ class Sandbox:
     def __init__(self, plan, connection_inside):
         argv = [a.replace("{connection_file}", connection_inside) for a in plan["sandboxArgv"] + plan["kernelArgv"]]
         limits = plan.get("cgroup")
-        self.cgroups = Cgroups(limits["memoryBytes"], limits["pids"]) if limits else Cgroups.__new__(Cgroups)
+        self.cgroups = Cgroups(limits["memoryBytes"], limits["pids"], limits.get("cpus")) if limits else Cgroups.__new__(Cgroups)
         if not limits:
-            self.cgroups.dirs, self.cgroups.version = [], ""
+            self.cgroups.dirs, self.cgroups.version, self.cgroups.cpu, self.cgroups.usage_file = [], "", "", None
         uid, gid, cgroups = plan.get("uid"), plan.get("gid"), self.cgroups
 
         def enter_and_drop():
@@ -241,23 +297,84 @@ def text_of(outputs):
     return "".join(parts)
 
 
-class CellOutputs:
-    """Outputs of one request, capped (streams and rich outputs separately)."""
+class Budget:
+    """Output of the whole notebook: a total, enforced while it streams in."""
 
-    def __init__(self):
+    def __init__(self, limit):
+        self.limit = limit
+        self.used = 0
+        self.cut = False
+
+
+class CellOutputs:
+    """Outputs of one request, capped (streams and rich outputs separately, and the notebook's total). In a test
+    cell (`nonce` given), the lines of check records with that nonce are taken out as data (`checks`); lines that
+    look like records with another nonce are counted (`forged`) and dropped."""
+
+    def __init__(self, budget=None, nonce=None, marker=None):
+        self.marker = marker
+        self.saw_marker = False  # seen before any cap: a student's flood of output cannot hide it
         self.outputs = []
         self.streams = 0
         self.rich = 0
         self.cut = False
+        self.budget = budget or Budget(MAX_NOTEBOOK_CHARS)
+        self.nonce = nonce
+        self.checks = []
+        self.check_chars = 0
+        self.forged = 0
+        self.check_overflow = False
+
+    def _records(self, text):
+        """Take the check records out of a stdout chunk; what is left is shown."""
+        if CHECK_PREFIX not in text:
+            return text
+        kept = []
+        for line in text.split("\n"):
+            at = line.find(CHECK_PREFIX)
+            if at < 0:
+                kept.append(line)
+                continue
+            rest = line[at + len(CHECK_PREFIX):]
+            if not self.nonce or not rest.startswith(self.nonce + " "):
+                self.forged += 1
+                continue
+            body = rest[len(self.nonce) + 1:]
+            if len(self.checks) >= MAX_CHECKS or self.check_chars + len(body) > MAX_CHECK_CHARS:
+                self.check_overflow = True
+                continue
+            try:
+                rec = json.loads(body)
+            except ValueError:
+                self.forged += 1
+                continue
+            if not isinstance(rec, dict) or not isinstance(rec.get("name"), str):
+                self.forged += 1
+                continue
+            self.check_chars += len(body)
+            self.checks.append(rec)
+            kept.append(f"[grader] check {json.dumps(rec['name'][:200])} reported")
+        return "\n".join(kept)
 
     def add(self, msg):
         t = msg["msg_type"]
         c = msg["content"]
         if t == "clear_output":
+            self.budget.used -= sum(len(json.dumps(o)) for o in self.outputs)
             self.outputs = []
             return
         if t == "stream":
-            out = nbformat.v4.new_output("stream", name=c.get("name", "stdout"), text=c.get("text", ""))
+            text = c.get("text", "")
+            if not isinstance(text, str):
+                text = str(text)
+            if c.get("name", "stdout") == "stdout":
+                text = self._records(text)
+                if self.marker and self.marker in text:
+                    self.saw_marker = True
+                    text = text.replace(self.marker + "\n", "").replace(self.marker, "")
+                    if not text:
+                        return
+            out = nbformat.v4.new_output("stream", name=c.get("name", "stdout"), text=text)
         elif t in ("display_data", "execute_result"):
             out = nbformat.v4.new_output(t, data=c.get("data", {}), metadata=c.get("metadata", {}))
             if t == "execute_result":
@@ -266,15 +383,20 @@ class CellOutputs:
             out = nbformat.v4.new_output("error", ename=c.get("ename", ""), evalue=c.get("evalue", ""), traceback=c.get("traceback", []))
         else:
             return
-        if self.cut:
+        if self.cut or self.budget.cut:
             return
         size = len(json.dumps(out))
+        if self.budget.used + size > self.budget.limit:
+            self.outputs.append(nbformat.v4.new_output("stream", name="stderr", text=f"[grader: further output of this notebook cut; over {self.budget.limit} characters in all]\n"))
+            self.budget.cut = True
+            return
         is_stream = t in ("stream", "error")
         used, limit = (self.streams, MAX_STREAM_CHARS) if is_stream else (self.rich, MAX_RICH_CHARS)
         if used + size > limit:
             self.outputs.append(nbformat.v4.new_output("stream", name="stderr", text=f"[grader: further output cut; over {limit} characters]\n"))
             self.cut = True
             return
+        self.budget.used += size
         if is_stream:
             self.streams += size
             # merge consecutive stream outputs of the same name (as Jupyter shows them)
@@ -295,6 +417,7 @@ class Supervisor:
         self.nb = nbformat.reads(plan["notebook"], as_version=4)
         self.sandbox = None
         self.kc = None
+        self.budget = Budget(plan.get("outputBudget", MAX_NOTEBOOK_CHARS))
 
     # -- kernel ---------------------------------------------------------------------------------------------------
     def start(self):
@@ -347,12 +470,27 @@ class Supervisor:
                 return
 
     # -- one request ----------------------------------------------------------------------------------------------
-    def run_code(self, code, limit):
-        """Send code; returns (state, reply content, outputs) with state 'replied' | 'timeout' | 'hung' | 'died'."""
+    def used(self, wall0, cpu0):
+        """Time used since (wall0, cpu0): the sandbox's CPU seconds where the host measures them, else wall seconds."""
+        if cpu0 is not None:
+            now = self.sandbox.cgroups.cpu_seconds()
+            if now is not None:
+                return now - cpu0
+        return time.monotonic() - wall0
+
+    def over(self, limit, wall0, cpu0):
+        if cpu0 is None:
+            return time.monotonic() - wall0 > limit
+        return self.used(wall0, cpu0) > limit or time.monotonic() - wall0 > limit * WALL_FACTOR
+
+    def run_code(self, code, limit, nonce=None, marker=None):
+        """Send code; returns (state, reply content, outputs) with state 'replied' | 'timeout' | 'hung' | 'died'.
+        The limit counts the sandbox's CPU time where the host measures it (a busy neighbour does not use it up), and
+        wall time (WALL_FACTOR times the limit) for a kernel that only waits."""
         kc = self.kc
-        outs = CellOutputs()
+        outs = CellOutputs(self.budget, nonce, marker)
         msg_id = kc.execute(code, store_history=True, allow_stdin=False, stop_on_error=False)
-        deadline = time.monotonic() + limit
+        wall0, cpu0 = time.monotonic(), self.sandbox.cgroups.cpu_seconds()
         interrupted_at = None
         reply = None
         idle = False
@@ -379,7 +517,7 @@ class Supervisor:
                 return ("timeout" if interrupted_at else "replied"), reply, outs
             if not self.sandbox.alive():
                 return "died", None, outs
-            if interrupted_at is None and now > deadline:
+            if interrupted_at is None and self.over(limit, wall0, cpu0):
                 self.sandbox.interrupt()
                 interrupted_at = now
             elif interrupted_at is not None and now - interrupted_at > INTERRUPT_GRACE and reply is None:
@@ -396,30 +534,47 @@ class Supervisor:
         except KernelStartError as e:
             self.finish("error", str(e))
             return
-        deadline = self.t0 + p["timeout"] + p["startupTimeout"]
         run_start = time.monotonic()
-        notebook_deadline = run_start + p["timeout"]
+        cpu_start = self.sandbox.cgroups.cpu_seconds()
+        factor = WALL_FACTOR if cpu_start is not None else 1.0
+        deadline = self.t0 + p["startupTimeout"] + p["timeout"] * factor
+        self.report["timing"] = "cpu" if cpu_start is not None else "wall"
+        prelude = p.get("prelude")
+        self.report["hardened"] = "off" if not prelude else ""
         for pos, c in enumerate(cells):
             i = c["index"]
             entry = self.report["cells"][str(i)]
-            remaining = min(notebook_deadline, deadline) - time.monotonic()
+            if prelude and c["role"] == "student":
+                # grader/harden.ts: freeze the intrinsics, deny vm/inspector, before the first student cell
+                prelude = None
+                hs, hreply, houts = self.run_code(p["prelude"], 60.0)
+                if hs == "replied" and hreply.get("status") == "ok":
+                    self.report["hardened"] = "ok"
+                else:
+                    self.report["hardened"] = "failed: " + (text_of(houts.outputs).strip().split("\n") or [hs])[-1][:300]
+                    if hs == "died":
+                        self.finish("crashed", "the kernel died while the grader hardened it, before the first student cell")
+                        return
+                    time.sleep(TSLAB_ABORT_GRACE)
+            remaining = min(p["timeout"] - self.used(run_start, cpu_start), (deadline - time.monotonic()) / factor)
             if remaining <= 0:
                 self.stop_rest(cells[pos:], "not run: the notebook's time limit ran out")
                 self.finish("timeout", f"the notebook's time limit ({p['timeout']:g} s) ran out before cell {i}")
                 return
             limit = min(p["cellTimeout"], remaining)
             marker = f"__reprlab_cell_done_{secrets.token_hex(12)}__" if c["role"] == "test" else None
-            code = c["send"] + (f"\nconsole.log({json.dumps(marker)});" if marker else "")
+            nonce = secrets.token_hex(12) if c["role"] == "test" else None
+            send = c["send"].replace(NONCE_PLACEHOLDER, nonce) if nonce else c["send"]
+            code = send + (f"\nconsole.log({json.dumps(marker)});" if marker else "")
             t0 = time.monotonic()
-            state, reply, outs = self.run_code(code, limit)
+            state, reply, outs = self.run_code(code, limit, nonce, marker)
             entry["seconds"] = round(time.monotonic() - t0, 3)
-            saw_marker = False
-            if marker:
-                for o in outs.outputs:
-                    if o.get("output_type") == "stream" and marker in o.get("text", ""):
-                        saw_marker = True
-                        o["text"] = o["text"].replace(marker + "\n", "").replace(marker, "")
-                outs.outputs = [o for o in outs.outputs if not (o.get("output_type") == "stream" and o.get("text") == "")]
+            if nonce:
+                entry["checks"] = outs.checks
+                entry["checkOverflow"] = outs.check_overflow
+            if outs.forged:
+                entry["forgedChecks"] = outs.forged
+            saw_marker = outs.saw_marker
             self.nb.cells[i]["outputs"] = outs.outputs
             if reply and isinstance(reply.get("execution_count"), int):
                 self.nb.cells[i]["execution_count"] = reply["execution_count"]
@@ -437,7 +592,7 @@ class Supervisor:
                 time.sleep(TSLAB_ABORT_GRACE)
             elif state == "timeout":
                 entry["status"] = "timeout"
-                entry["error"] = (f"cell timed out after {limit:.0f} s and was interrupted\n" + err)[-4000:]
+                entry["error"] = (f"cell timed out after {limit:.0f} s{' of CPU time' if cpu_start is not None else ''} and was interrupted\n" + err)[-4000:]
                 time.sleep(TSLAB_ABORT_GRACE)
                 if limit < p["cellTimeout"]:
                     self.stop_rest(cells[pos + 1:], "not run: the notebook's time limit ran out")
@@ -445,7 +600,7 @@ class Supervisor:
                     return
             elif state == "hung":
                 entry["status"] = "timeout"
-                entry["error"] = (f"cell timed out after {limit:.0f} s and the kernel did not answer the interrupt; it was stopped\n" + err)[-4000:]
+                entry["error"] = (f"cell timed out after {limit:.0f} s{' of CPU time' if cpu_start is not None else ''} and the kernel did not answer the interrupt; it was stopped\n" + err)[-4000:]
                 self.stop_rest(cells[pos + 1:], f"not run: the kernel stopped answering in cell {i}")
                 why = "the notebook's time limit" if limit < p["cellTimeout"] else f"the cell time limit ({limit:.0f} s)"
                 self.finish("timeout", f"{why} ran out and the kernel did not answer the interrupt (a busy loop, e.g. in a timer); it was stopped")
@@ -458,8 +613,8 @@ class Supervisor:
                 return
         # the end-of-notebook marker: the kernel must still be there and answer
         end = f"__reprlab_notebook_done_{secrets.token_hex(12)}__"
-        state, reply, outs = self.run_code(f"console.log({json.dumps(end)});", max(5.0, min(30.0, deadline - time.monotonic())))
-        if state == "replied" and any(end in o.get("text", "") for o in outs.outputs if o.get("output_type") == "stream"):
+        state, reply, outs = self.run_code(f"console.log({json.dumps(end)});", max(5.0, min(30.0, deadline - time.monotonic())), marker=end)
+        if state == "replied" and outs.saw_marker:
             self.finish("ok", "")
         elif state == "died":
             self.finish("crashed", f"the kernel died after the last cell (exit {self.sandbox.proc.returncode}), before the grader's end marker")
@@ -481,6 +636,10 @@ class Supervisor:
             except Exception:
                 pass
         if self.sandbox is not None:
+            cpu = self.sandbox.cgroups.cpu_seconds()
+            if cpu is not None:
+                self.report["cpuSeconds"] = round(cpu, 3)
+            self.report["cpuQuota"] = self.sandbox.cgroups.cpu
             self.sandbox.kill()
             self.report["kernelOutput"] = self.sandbox.tail()
             self.report["cgroup"] = self.sandbox.cgroups.version

@@ -83,11 +83,41 @@ async function runClassical(backend) {
   }
 }
 
+/**
+ * The evaluation workloads (issue #24: linear probe + kNN20 on raw pixels, embed 70k + probe + kNN20 on the small
+ * CNN's 128-d features) take minutes each, so they run only when asked for by name (`--only eval`): as
+ * scripts/measure/eval-speed.mjs, a child process per side (reprlab at one wasm thread; with --vs-torch scikit-learn
+ * / PyTorch at one thread, the order flipped between rounds), on 60k training rows (--quick: 5k). Its rows join the
+ * JSON as `evaluation`.
+ */
+async function runEvaluation(backend) {
+  if (!opts.only.includes('eval')) return;
+  const script = join(here, 'measure', 'eval-speed.mjs');
+  const jsonl = join(os.tmpdir(), `reprlab-bench-eval-${process.pid}-${backend}.jsonl`);
+  const sides = torch.session ? 'reprlab,sklearn' : 'reprlab';
+  const args = [script, '--backend', backend, '--sides', sides, '--train', opts.quick ? '5000' : '60000', '--rounds', opts.quick ? '1' : '2', '--out', jsonl];
+  console.log(`\nevaluation: node ${relative(process.cwd(), script)} ${args.slice(1).join(' ')}`);
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) {
+    console.log(`  (evaluation benchmark exited with status ${r.status})`);
+    evaluation.push({ backend, status: r.status });
+    return;
+  }
+  try {
+    evaluation.push(...readFileSync(jsonl, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+    rmSync(jsonl, { force: true });
+  } catch {
+    evaluation.push({ backend, status: 'no JSON lines written' });
+  }
+}
+
 const backendsToRun = () => (opts.backends[0] === 'all' ? [...R.BACKEND_ORDER] : opts.backends);
 
 const choice = (mode) => (mode === 'auto' ? 'auto' : mode === 'ours');
 const results = [];
 const classical = [];
+const evaluation = [];
 const profiles = [];
 const soaks = [];
 const stepFlopsSeen = new Map();
@@ -292,7 +322,7 @@ if (opts.soak || opts.profile) {
   // whole run, apart); the list is the first backend's, then what later ones add (their sizes may differ).
   const lists = await Promise.all(engines.map(async (e) => ({ e, list: await allWorkloads(e.backend) })));
   const order = [...new Set(lists.flatMap(({ list }) => list.map((w) => w.name)))];
-  if (engines.length && !order.length && !opts.only.includes('classical')) fail(`--only ${opts.only.join(',')} selects no workload`);
+  if (engines.length && !order.length && !opts.only.includes('classical') && !opts.only.includes('eval')) fail(`--only ${opts.only.join(',')} selects no workload`);
   let header = null;
   for (const name of order) {
     for (const { e, list } of lists) {
@@ -308,6 +338,7 @@ if (opts.soak || opts.profile) {
   for (const e of engines) {
     await useBackend(tf, e.backend);
     await runClassical(e.backend);
+    await runEvaluation(e.backend);
   }
 }
 await torch.session?.close();
@@ -322,7 +353,7 @@ if (!opts.soak && !opts.profile) {
 if (opts.json) {
   const file = resolve(opts.json);
   mkdirSync(dirname(file), { recursive: true });
-  const out = { date: new Date().toISOString(), loadavg: { start: loadStart, end: loadEnd }, node: process.version, tfjs: tf.version_core, cpu: os.cpus()[0]?.model, quick: opts.quick, sizes: Object.fromEntries(engines.map((d) => [d.backend, sizes(opts.quick, d.backend)])), warmup: opts.warmup, steps: opts.steps, devices, results, classical, profiles, soaks };
+  const out = { date: new Date().toISOString(), loadavg: { start: loadStart, end: loadEnd }, node: process.version, tfjs: tf.version_core, cpu: os.cpus()[0]?.model, quick: opts.quick, sizes: Object.fromEntries(engines.map((d) => [d.backend, sizes(opts.quick, d.backend)])), warmup: opts.warmup, steps: opts.steps, devices, results, classical, evaluation, profiles, soaks };
   writeFileSync(file, JSON.stringify(out, null, 1));
   console.log(`\nwrote ${file}`);
 }

@@ -6,7 +6,8 @@ import { parseArgs, fail, importBuilt, build } from './lib/args.mjs';
 
 const usage = `usage: npm run pretrain -- [--mode auto|smoke|laptop|full] [--seed 0[,1,2]] [--no-build] [names…]
        npm run pretrain -- --list | --clear
-names: simclr, moco (default: those the notebooks load, today simclr). Mode: REPRLAB_MODE, else auto (laptop on a CPU, full on a GPU).
+names: simclr (notebook 06's run), and notebook 07's equal-budget suite: byol, simsiam, barlow-twins, vicreg, dino,
+swav, simclr-suite, moco (06 loads moco too). Default: every name (all are loaded by the notebooks). Mode: REPRLAB_MODE, else auto (laptop on a CPU, full on a GPU).
 Cache: $REPRLAB_ENCODER_CACHE, else data/cache/encoders (docs/results.md "Trained encoders").`;
 const args = parseArgs(process.argv.slice(2), {
   mode: { type: 'string', choices: ['auto', 'smoke', 'laptop', 'full'], default: process.env.REPRLAB_MODE || 'auto' },

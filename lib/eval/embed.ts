@@ -45,20 +45,10 @@ export async function embed(encoder: Encoder, set: PixelSource, options: EmbedOp
   if (idx) for (let j = 0; j < idx.length; j++) check(Number.isInteger(idx[j]) && idx[j]! >= 0 && idx[j]! < set.n, where, 'indices', `integers in [0, ${set.n})`, `${idx[j]} at position ${j}`);
   let out: Float32Array | undefined;
   let dim = 0;
-  for (let s = 0; s < n; s += batchSize) {
-    const e = Math.min(n, s + batchSize);
-    let xs: Float32Array;
-    if (idx) {
-      xs = new Float32Array((e - s) * d);
-      for (let j = s; j < e; j++) xs.set(set.images.subarray(idx[j]! * d, (idx[j]! + 1) * d), (j - s) * d);
-    } else xs = set.images.subarray(s * d, e * d);
-    const x = tf.tensor4d(xs, [e - s, h, w, c], 'float32');
-    let y: tf.Tensor2D;
-    try {
-      y = applyEncoder(encoder, x);
-    } finally {
-      x.dispose();
-    }
+  // One batch in flight while the previous one is read back: on a GPU backend the next forward pass is queued before
+  // the read of the last one waits, so the device does not idle between batches (on wasm/cpu the read is immediate).
+  let pending: { y: tf.Tensor2D; s: number } | null = null;
+  const collect = async ({ y, s }: { y: tf.Tensor2D; s: number }): Promise<void> => {
     try {
       const values = (await y.data()) as Float32Array;
       if (!out) {
@@ -69,6 +59,33 @@ export async function embed(encoder: Encoder, set: PixelSource, options: EmbedOp
     } finally {
       y.dispose();
     }
+  };
+  try {
+    for (let s = 0; s < n; s += batchSize) {
+      const e = Math.min(n, s + batchSize);
+      let xs: Float32Array;
+      if (idx) {
+        xs = new Float32Array((e - s) * d);
+        for (let j = s; j < e; j++) xs.set(set.images.subarray(idx[j]! * d, (idx[j]! + 1) * d), (j - s) * d);
+      } else xs = set.images.subarray(s * d, e * d);
+      const x = tf.tensor4d(xs, [e - s, h, w, c], 'float32');
+      let y: tf.Tensor2D;
+      try {
+        y = applyEncoder(encoder, x);
+      } finally {
+        x.dispose();
+      }
+      const previous = pending;
+      pending = { y, s };
+      if (previous) await collect(previous);
+    }
+    if (pending) {
+      const last = pending;
+      pending = null;
+      await collect(last);
+    }
+  } finally {
+    pending?.y.dispose();
   }
   return { data: out ?? new Float32Array(0), n, dim };
 }

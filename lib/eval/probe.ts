@@ -190,13 +190,17 @@ async function fitLbfgs(
   const { d, c, weightDecay } = o;
   const n = X.shape[0];
   const dc = d * c;
+  // Xᵀ once: X̃ᵀ(P − Y) as a plain product each evaluation. matMul(X, R, true) would transpose the N×D X again at
+  // every evaluation (the wasm BatchMatMul copies a transposed operand): 3–4× the time of the rest of the evaluation
+  // at 60k × 784 (docs/performance.md, "Evaluation").
+  const XT = tf.tidy(() => tf.transpose(X) as tf.Tensor2D);
   const objective = async (theta: Float64Array): Promise<{ f: number; g: Float64Array }> => {
     const [rowLoss, gW, gb] = tf.tidy(() => {
       const W = tf.tensor2d(Float32Array.from(theta.subarray(0, dc)), [d, c]);
       const b = tf.tensor1d(Float32Array.from(theta.subarray(dc)));
       const logp = tf.logSoftmax(tf.add(tf.matMul(X, W), b));
       const residual = tf.sub(tf.exp(logp), Y); // P − Y
-      return [tf.neg(tf.sum(tf.mul(Y, logp), 1)), tf.div(tf.matMul(X, residual, true, false), n), tf.mean(residual, 0)];
+      return [tf.neg(tf.sum(tf.mul(Y, logp), 1)), tf.div(tf.matMul(XT, residual), n), tf.mean(residual, 0)];
     });
     const [lv, gwv, gbv] = await Promise.all([rowLoss.data(), gW.data(), gb.data()]);
     tf.dispose([rowLoss, gW, gb]);
@@ -211,7 +215,12 @@ async function fitLbfgs(
     for (let j = 0; j < c; j++) g[dc + j] = gbv[j]!;
     return { f: ce / n + (weightDecay / 2) * sq, g };
   };
-  const r = await lbfgs(objective, new Float64Array(dc + c), { maxIterations: o.maxIterations, minIterations: o.minIterations, tolerance: o.tolerance, gradientTolerance: 1e-6 });
+  let r;
+  try {
+    r = await lbfgs(objective, new Float64Array(dc + c), { maxIterations: o.maxIterations, minIterations: o.minIterations, tolerance: o.tolerance, gradientTolerance: 1e-6 });
+  } finally {
+    XT.dispose();
+  }
   r.history.forEach((loss, epoch) => o.onEpoch?.({ epoch, loss }));
   check(Number.isFinite(r.f), 'linearProbe', 'trainFeatures', 'features on which the softmax regression stays finite', r.f, 'check the features for huge values');
   return { W: Float32Array.from(r.x.subarray(0, dc)), b: Float32Array.from(r.x.subarray(dc)), losses: r.history, iterations: r.iterations, converged: r.stop !== 'max-iterations', stop: r.stop };

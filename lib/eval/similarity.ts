@@ -18,16 +18,20 @@ export interface ReferenceSimilarity {
 
 const unitRows = (t: tf.Tensor2D) => l2Normalize(t) as tf.Tensor2D;
 
-/** Put `reference` on the backend once (unit rows for cosine, with its halved squared norms for euclidean). */
+/**
+ * Put `reference` on the backend once (unit rows for cosine, with its halved squared norms for euclidean), stored
+ * transposed ([D, N]): every tile is then a plain product q·refᵀ. A transposed operand would be transposed again by
+ * every tile's matMul (the wasm BatchMatMul copies it: N·D floats, 47M for 60k × 784, per tile).
+ */
 export function referenceSimilarity(reference: Features, metric: SimilarityMetric): ReferenceSimilarity {
-  const refT = tf.tidy(() => (metric === 'cosine' ? unitRows(featuresToTensor(reference)) : featuresToTensor(reference)));
-  const refHalfSq = metric === 'euclidean' ? tf.tidy(() => tf.mul(tf.reshape(tf.sum(tf.square(refT), 1), [1, -1]), 0.5)) : undefined;
+  const refT = tf.tidy(() => tf.transpose(metric === 'cosine' ? unitRows(featuresToTensor(reference)) : featuresToTensor(reference)) as tf.Tensor2D);
+  const refHalfSq = metric === 'euclidean' ? tf.tidy(() => tf.mul(tf.reshape(tf.sum(tf.square(refT), 0), [1, -1]), 0.5)) : undefined;
   return {
     tile: (query, start, end) =>
       tf.tidy(() => {
         const q = featuresToTensor(query, start, end);
-        if (metric === 'cosine') return tf.matMul(unitRows(q), refT, false, true);
-        return tf.sub(tf.matMul(q, refT, false, true), refHalfSq!) as tf.Tensor2D;
+        if (metric === 'cosine') return tf.matMul(unitRows(q), refT);
+        return tf.sub(tf.matMul(q, refT), refHalfSq!) as tf.Tensor2D;
       }),
     dispose: () => tf.dispose([refT, ...(refHalfSq ? [refHalfSq] : [])]),
   };

@@ -34,8 +34,8 @@ export interface MethodOptions {
   /** Weight initialisation and augmentation seed (default 0). */
   seed?: number;
   /**
-   * Weight initialisation of the encoder the factory builds and of SimCLR's and MoCo's projection heads: 'he'
-   * (default) or 'torch' (PyTorch's; lib/models/layers.ts `InitScheme` says why it learns more per step).
+   * Weight initialisation of the encoder the factory builds and of the method's heads (projector, predictor, DINO's
+   * MLP; SwAV's prototypes and DINO's last layer keep their own): 'he' (default) or 'torch' (PyTorch's; lib/models/layers.ts `InitScheme` says why it learns more per step).
    */
   init?: InitScheme;
 }

@@ -34,7 +34,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { simclrAugment } from '../augment/compose.js';
 import { dinoLoss, teacherDistribution, updatedCenter } from '../losses/noncontrastive/dino.js';
 import { copyWeights, emaUpdate } from '../models/ema.js';
-import { denseBlock } from '../models/layers.js';
+import { denseBlock, type InitScheme, isInitScheme } from '../models/layers.js';
 import { L2Normalize, NormalizedDense } from '../models/siamese.js';
 import { check } from '../util/errors.js';
 import { type Augment, cloneArchitecture, type MethodOptions, resolveEncoder, resolveOptimizer, scheduledMomentum, scheduleOverTrainSteps } from './common.js';
@@ -116,15 +116,18 @@ export interface Dino extends Method<DinoResolved> {
 }
 
 /** DINO's projection head: MLP (GELU) → bottleneck → ℓ² normalise → weight-normalised linear to K (no bias). */
-export function dinoHead({ inputDim, hiddenDim = 256, bottleneckDim = 64, outputDim: k = 256, seed = 0, name = 'dino_head' }: {
-  inputDim: number; hiddenDim?: number; bottleneckDim?: number; outputDim?: number; seed?: number; name?: string;
+export function dinoHead({ inputDim, hiddenDim = 256, bottleneckDim = 64, outputDim: k = 256, seed = 0, init = 'he', name = 'dino_head' }: {
+  inputDim: number; hiddenDim?: number; bottleneckDim?: number; outputDim?: number; seed?: number;
+  /** Weight initialisation of the MLP (lib/models/layers.ts `InitScheme`, default 'he'). */
+  init?: InitScheme; name?: string;
 }): tfl.LayersModel {
+  check(isInitScheme(init), 'dinoHead', 'init', "'he' or 'torch'", init);
   for (const [arg, v] of [['inputDim', inputDim], ['hiddenDim', hiddenDim], ['bottleneckDim', bottleneckDim], ['outputDim', k]] as const)
     check(Number.isInteger(v) && v > 0, 'dinoHead', arg, 'a positive integer', v);
   const input = tfl.input({ shape: [inputDim] });
-  let h = denseBlock(input, hiddenDim, { activation: 'gelu', seed });
-  h = denseBlock(h, hiddenDim, { activation: 'gelu', seed: seed + 1 });
-  h = denseBlock(h, bottleneckDim, { activation: 'linear', seed: seed + 2 });
+  let h = denseBlock(input, hiddenDim, { activation: 'gelu', seed, init });
+  h = denseBlock(h, hiddenDim, { activation: 'gelu', seed: seed + 1, init });
+  h = denseBlock(h, bottleneckDim, { activation: 'linear', seed: seed + 2, init });
   h = new L2Normalize({ name: `${name}_l2` }).apply(h) as tfl.SymbolicTensor;
   h = new NormalizedDense({ units: k, seed: seed + 3, name: `${name}_last` }).apply(h) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: h, name });
@@ -173,7 +176,7 @@ export function dino(options: DinoOptions): Dino {
   const globalAugment: Augment = options.globalAugment ?? simclrAugment({ scale: r.globalScale, size: [h, w], seed: r.seed });
   const localAugment: Augment = options.localAugment ?? simclrAugment({ scale: r.localScale, size: r.localSize, seed: r.seed + 1 });
   const k = featureDim(encoder);
-  const makeHead = (name: string) => dinoHead({ inputDim: k, hiddenDim: r.hiddenDim, bottleneckDim: r.bottleneckDim, outputDim: r.outputDim, seed: r.seed + 1000, name });
+  const makeHead = (name: string) => dinoHead({ inputDim: k, hiddenDim: r.hiddenDim, bottleneckDim: r.bottleneckDim, outputDim: r.outputDim, seed: r.seed + 1000, init: options.init, name });
   const head = makeHead('dino_head');
   const teacherEncoder = cloneArchitecture(encoder);
   const teacherHead = makeHead('dino_teacher_head');

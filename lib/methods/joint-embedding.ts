@@ -181,10 +181,10 @@ export function jointEmbedding(name: string, options: JointEmbeddingOptions, d: 
 
   const augment: Augment = options.augment ?? simclrAugment({ seed: r.seed });
   const makeProjector = (nm: string) =>
-    projectionHead({ inputDim: k, hiddenDim: r.hiddenDim, outputDim: projectionDim, layers: r.projectorLayers, batchNorm: r.batchNorm, outputBatchNorm: r.outputBatchNorm, seed: r.seed + 1000, name: nm });
+    projectionHead({ inputDim: k, hiddenDim: r.hiddenDim, outputDim: projectionDim, layers: r.projectorLayers, batchNorm: r.batchNorm, outputBatchNorm: r.outputBatchNorm, seed: r.seed + 1000, init: options.init, name: nm });
   const projector = makeProjector(`${name}_projector`);
   const predictorHead = r.predictor
-    ? predictionHead({ inputDim: projectionDim, hiddenDim: r.predictorHiddenDim, outputDim: projectionDim, layers: 2, batchNorm: r.batchNorm, seed: r.seed + 2000, name: `${name}_predictor` })
+    ? predictionHead({ inputDim: projectionDim, hiddenDim: r.predictorHiddenDim, outputDim: projectionDim, layers: 2, batchNorm: r.batchNorm, seed: r.seed + 2000, init: options.init, name: `${name}_predictor` })
     : undefined;
   let targetEncoder: tfl.LayersModel | undefined;
   let targetProjector: tfl.LayersModel | undefined;

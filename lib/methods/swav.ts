@@ -88,7 +88,7 @@ export function swav(options: SwavOptions): Swav {
   for (const key of ['temperature', 'epsilon'] as const)
     check(typeof r[key] === 'number' && Number.isFinite(r[key]) && r[key] > 0, where, key, 'a positive number', r[key]);
   const augment: Augment = options.augment ?? simclrAugment({ seed: r.seed });
-  const projector = projectionHead({ inputDim: k, hiddenDim: r.hiddenDim, outputDim: r.projectionDim, layers: 2, seed: r.seed + 1000, name: 'swav_projector' });
+  const projector = projectionHead({ inputDim: k, hiddenDim: r.hiddenDim, outputDim: r.projectionDim, layers: 2, seed: r.seed + 1000, init: options.init, name: 'swav_projector' });
   const input = tfl.input({ shape: [r.projectionDim] });
   const prototypeLayer = tfl.model({
     inputs: input,

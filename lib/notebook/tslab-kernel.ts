@@ -9,6 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fixTslabLeadingUnderscores } from './tslab-names.js';
 import { queueSends } from './zmq-send-queue.js';
 
 const require = createRequire(import.meta.url);
@@ -21,4 +22,5 @@ for (const kind of ['Publisher', 'Router']) {
   const socket = zmq[kind];
   if (!socket || !queueSends(socket.prototype)) throw new Error(`reprlab kernel: zeromq's ${kind} socket has no send method to queue (zeromq.js changed?)`);
 }
+fixTslabLeadingUnderscores(tslabDir); // a top-level name starting with '__' compiles (tslab-names.ts)
 (require(join(tslabDir, 'dist', 'main.js')) as { main: () => void }).main();

@@ -16,7 +16,9 @@ export const HELP = `usage: node scripts/bench.mjs [options]   (or: npm run benc
                     stock, ours, auto (auto = the default choice: all of ours on a GPU, fewer on a software
                     adapter; see lib/kernels). REPRLAB_KERNELS=stock|ours|auto sets the default to that one
   --only LIST       comma-separated: step, op, classical, simclr, supervised, mae, matmul, nt-xent, conv, or any part
-                    of a name (classical = scripts/bench/classical.mjs, run as a child process when present)
+                    of a name (classical = scripts/bench/classical.mjs, run as a child process when present);
+                    eval (only when named): the linear probe, kNN20 and embed of the SSL-parity protocol
+                    (scripts/measure/eval-speed.mjs, minutes), beside scikit-learn/PyTorch with --vs-torch
   --warmup N        untimed calls first (default 3; quick 1)
   --steps N         timed calls, median reported (default 20; quick 3)
   --profile         print the top kernels (tf.profile) of one call of each selected step workload

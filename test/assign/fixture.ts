@@ -83,3 +83,23 @@ export function hashTree(dir: string): Record<string, string> {
   walk(dir);
   return out;
 }
+
+/** The local `check` a notebook's set-up cell declares (what students run; the grader sends its own into every test block). */
+export const LOCAL_CHECK = `const TEST_SEED = 0; // the grader gives every test block its own (hidden inputs)
+function check(name: string, actual: unknown, o: { tol?: number; expected?: unknown; atLeast?: number; atMost?: number; finite?: boolean } = {}): void {
+  if (o.expected !== undefined && JSON.stringify(actual) !== JSON.stringify(o.expected)) throw new Error(\`\${name}: expected \${JSON.stringify(o.expected)}, got \${JSON.stringify(actual)}\`);
+  console.log(\`✓ \${name}\`);
+}`;
+
+/**
+ * The tiny assignment with checks: test cells state `check('name', value)` lines, judged outside the kernel against
+ * the instructor kernel's values; a hidden check draws its input from TEST_SEED.
+ */
+export function checkAssignment(): Notebook {
+  const nb = tinyAssignment();
+  const byId = (id: string) => nb.cells.find((c) => c.metadata.nbgrader?.grade_id === id)!;
+  byId('setup').source = `const offset = (x: number): number => x + 0;\n${LOCAL_CHECK}`;
+  byId('test_double').source = "check('double(2)', double(2), { expected: 4 });\n// BEGIN HIDDEN TESTS\ncheck('double(-3)', double(-3));\ncheck('double at the seed', [1, 2, 3].map((k) => double(TEST_SEED % 1000 + k)));\n// END HIDDEN TESTS";
+  byId('test_square').source = "check('square(3)', square(3), { expected: 9 });\ncheck('square(0.1)', square(0.1), { tol: 1e-9 });";
+  return nb;
+}

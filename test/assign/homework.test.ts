@@ -14,6 +14,11 @@ import {
   validateSource,
   writeNotebook,
   assignmentName,
+  coversOf,
+  loadAssignment,
+  mergeSubmission,
+  planCells,
+  usesChecks,
   type GradeResult,
 } from '../../grader/index.js';
 import { graderMissing } from './kernel.js';
@@ -52,11 +57,29 @@ describe('homework sources', () => {
           expect(text.includes(JSON.stringify(line).slice(1, -1)), `hidden test line leaked: ${line}`).toBe(false);
         }
       }
+      // every test cell states checks (judged outside the kernel); the library exports the answers stand for are listed
+      for (const c of cells.filter((x) => x.kind === 'tests')) expect(usesChecks(sourceOf(source.cells[c.index]!)), c.gradeId).toBe(true);
+      expect(coversOf(source.metadata).size, 'metadata.reprlab.covers').toBeGreaterThan(0);
+      expect(student.metadata.reprlab).toMatchObject({ covers: [...coversOf(source.metadata)] });
       // outputs cleared, tests worth points
       expect(student.cells.every((c) => !c.outputs || c.outputs.length === 0)).toBe(true);
       expect(cells.filter((c) => c.kind === 'tests').reduce((s, c) => s + c.points, 0)).toBeGreaterThanOrEqual(10);
     });
   }
+});
+
+describe("hw1: the library's own answers are flagged (no kernel needed)", () => {
+  it('an answer that calls the library is flagged library-answer with the cell, line and name', () => {
+    const path = sources.find((p) => assignmentName(p) === 'hw1-triplet-retrieval')!;
+    const a = loadAssignment(path);
+    let sub = makeStudentVersion(a.source, a.name);
+    const cell = sub.cells.find((c) => c.metadata.nbgrader?.grade_id === 'pairwise')!;
+    cell.source = "import * as R from 'reprlab';\nfunction pairwiseSquaredDistances(x: tf.Tensor2D): tf.Tensor2D {\n  return R.pairwiseSquaredDistances(x);\n}";
+    const plan = planCells(a, mergeSubmission(a.grading, a.released, sub, a.source));
+    expect(plan.flags).toEqual([{ kind: 'library-answer', gradeId: 'pairwise', message: expect.stringMatching(/cell 'pairwise' calls the library's own implementation.*line 3: uses the library's pairwiseSquaredDistances/) }]);
+    sub = makeStudentVersion(a.source, a.name);
+    expect(planCells(a, mergeSubmission(a.grading, a.released, sub, a.source)).flags).toEqual([]);
+  });
 });
 
 const missing = graderMissing();
@@ -76,10 +99,12 @@ describe.skipIf(!!missing)(`grading the homework${missing ? ` (skipped: ${missin
     for (const r of batch.results) {
       expect(r.status, summary.join('\n')).toBe('graded');
       expect(r.tampered).toBe(false);
+      expect(r.hardened, `${r.student} ${r.assignment}: tfjs and tslab run with frozen intrinsics`).toBe('ok');
       if (r.student === 'instructor') {
         expect(r.score, summary.join('\n')).toBe(r.maxAuto);
         expect(r.cellErrors, `${r.assignment}: every cell of the instructor version runs`).toEqual([]);
         expect(r.pendingManual).toBeGreaterThan(0); // the written analysis goes to a person
+        for (const c of r.cells.filter((x) => x.kind === 'tests')) expect(c.checks?.total, `${r.assignment} ${c.gradeId}: judged by checks`).toBeGreaterThan(0);
       } else {
         expect(r.score, summary.join('\n')).toBe(0);
         for (const c of r.cells.filter((x) => x.kind === 'tests')) expect(c.message).toMatch(/not implemented/);

@@ -1,13 +1,34 @@
 // The course's named pre-training recipes (lib/methods/pretrain-recipes.ts): what npm run pretrain and the notebooks share.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GREYSCALE_VIEWS, greyscaleViews, PRETRAIN_NAMES, PRETRAIN_SIZES, pretrainData, pretrainRecipe } from '../../lib/methods/pretrain-recipes.js';
+import { GREYSCALE_VIEWS, greyscaleViews, PRETRAIN_NAMES, PRETRAIN_SIZES, PRETRAIN_USED, pretrainData, pretrainRecipe, SUITE_NAMES } from '../../lib/methods/pretrain-recipes.js';
 import { pretrainKey } from '../../lib/train/encoder-cache.js';
 import { useBackend } from '../helpers.js';
 
 beforeAll(() => useBackend('cpu'));
 
+const METHOD_OF: Record<string, string> = { simclr: 'simclr', 'simclr-suite': 'simclr', moco: 'moco', byol: 'byol', simsiam: 'simsiam', 'barlow-twins': 'barlow_twins', vicreg: 'vicreg', dino: 'dino', swav: 'swav' };
+
 describe('pretrain recipes', () => {
+  it('the suite (notebook 07) holds the six non-contrastive methods and the two contrastive ones, all at one budget; the notebooks load every name', () => {
+    expect([...SUITE_NAMES].sort()).toEqual(['barlow-twins', 'byol', 'dino', 'moco', 'simclr-suite', 'simsiam', 'swav', 'vicreg']);
+    expect([...PRETRAIN_USED].sort()).toEqual([...PRETRAIN_NAMES].sort());
+    for (const mode of ['smoke', 'laptop', 'full'] as const) expect(PRETRAIN_SIZES[mode].suite.steps).toBeGreaterThan(0);
+  });
+
+  it("DINO's local crops are half-size views of 5–35 % of the image; its describe says so (part of the cache key)", async () => {
+    const data = await pretrainData('smoke');
+    const r = pretrainRecipe('dino', { mode: 'smoke', seed: 0, data });
+    expect(r.describe).toMatchObject({ augment: { local: { scale: [0.05, 0.35], side: 0.5 } } });
+    const m = r.build() as unknown as { views(x: tf.Tensor4D, i: number): { global: tf.Tensor4D[]; local: tf.Tensor4D[] }; dispose(): void };
+    const x = tf.randomUniform([2, 14, 14, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const v = m.views(x, 0);
+    expect(v.global.map((t) => t.shape)).toEqual([[2, 14, 14, 1], [2, 14, 14, 1]]);
+    expect(v.local.map((t) => t.shape)).toEqual([[2, 7, 7, 1], [2, 7, 7, 1]]);
+    tf.dispose([x, ...v.global, ...v.local]);
+    m.dispose();
+  });
+
   it('build the named methods at the mode size, with distinct cache keys per name and seed', async () => {
     const data = await pretrainData('smoke');
     expect([data.height, data.width, data.n]).toEqual([PRETRAIN_SIZES.smoke.size, PRETRAIN_SIZES.smoke.size, PRETRAIN_SIZES.smoke.n]);
@@ -16,9 +37,10 @@ describe('pretrain recipes', () => {
       for (const seed of [0, 1]) {
         const r = pretrainRecipe(name, { mode: 'smoke', seed, data });
         const m = r.build();
-        expect(m.name).toBe(name);
+        expect(m.name).toBe(METHOD_OF[name]);
         expect(m.encoder.inputs[0]!.shape.slice(1)).toEqual([14, 14, 1]);
-        expect(r.steps).toBe(PRETRAIN_SIZES.smoke.steps);
+        const inSuite = (SUITE_NAMES as readonly string[]).includes(name);
+        expect([r.steps, r.batchSize]).toEqual(inSuite ? [PRETRAIN_SIZES.smoke.suite.steps, PRETRAIN_SIZES.smoke.suite.batch] : [PRETRAIN_SIZES.smoke.steps, PRETRAIN_SIZES.smoke.batch]);
         keys.add(pretrainKey(r, m));
         m.dispose();
       }

@@ -77,3 +77,33 @@ describe('methods pass init to the encoder they build and to SimCLR/MoCo heads',
     h.dispose();
   });
 });
+
+describe("the non-contrastive methods pass init to their heads too (projector, predictor, DINO's MLP)", () => {
+  it("byol, simsiam, barlowTwins, vicreg, swav, dino with init 'torch': every BatchNorm has ε 1e-5 and every dense kernel is U(±1/√fan_in) except the normalised last layers; the default keeps 'he'", async () => {
+    const { byol, simsiam, barlowTwins, vicreg, swav, dino } = await import('../../lib/methods/index.js');
+    const base = { inputShape: [8, 8, 1] as [number, number, number], widths: [4, 8], batchSize: 4 };
+    const makers = { byol, simsiam, barlowTwins, vicreg, swav, dino } as Record<string, (o: object) => { models: Record<string, { layers: { getClassName(): string; getConfig(): unknown; getWeights(): { shape: number[]; data(): Promise<unknown> }[]; name: string }[] }>; dispose(): void }>;
+    for (const [name, make] of Object.entries(makers)) {
+      for (const init of ['torch', 'he'] as const) {
+        const m = make({ ...base, ...(init === 'torch' ? { init } : {}) });
+        const layers = Object.values(m.models).flatMap((model) => model.layers);
+        const eps = new Set(layers.filter((l) => l.getClassName() === 'BatchNormalization').map((l) => (l.getConfig() as { epsilon: number }).epsilon));
+        if (eps.size) expect([name, init, [...eps]]).toEqual([name, init, [init === 'torch' ? 1e-5 : 1e-3]]);
+        const dense = layers.filter((l) => l.getClassName() === 'Dense');
+        expect(dense.length, name).toBeGreaterThan(0);
+        for (const l of dense) {
+          const k = l.getWeights()[0]!;
+          const bound = 1 / Math.sqrt(k.shape[0]!);
+          const { max } = kernelStats((await k.data()) as Float32Array);
+          if (init === 'torch') expect(max, `${name} ${l.name}`).toBeLessThanOrEqual(bound + 1e-7);
+        }
+        if (init === 'he') {
+          // Glorot-uniform on some dense layer exceeds PyTorch's bound somewhere (√(6/(in+out)) > 1/√in when out < 5·in)
+          const over = await Promise.all(dense.map(async (l) => kernelStats((await l.getWeights()[0]!.data()) as Float32Array).max > 1 / Math.sqrt(l.getWeights()[0]!.shape[0]!) + 1e-7));
+          expect(over.some(Boolean), name).toBe(true);
+        }
+        m.dispose();
+      }
+    }
+  });
+});

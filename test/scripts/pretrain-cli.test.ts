@@ -14,10 +14,10 @@ const run = (...args: string[]) =>
 
 describe('scripts/pretrain.mjs', () => {
   it('trains the smoke SimCLR once, then finds it cached; --list shows it, --clear removes it', () => {
-    const first = run('--mode', 'smoke', '--seed', '3');
+    const first = run('--mode', 'smoke', '--seed', '3', 'simclr');
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/simclr-smoke seed 3: trained 20 steps/);
-    const second = run('--mode', 'smoke', '--seed', '3');
+    const second = run('--mode', 'smoke', '--seed', '3', 'simclr');
     expect(second.stdout).toMatch(/simclr-smoke seed 3: cached/);
     expect(run('--list').stdout).toMatch(/finished .* MB .*simclr-smoke-[0-9a-f]{16}\.ckpt/);
     expect(run('--clear').stdout).toMatch(/removed 1 files/);
