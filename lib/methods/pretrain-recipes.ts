@@ -56,8 +56,9 @@ export interface PretrainSize {
   widths: number[];
   queue: number;
   /**
-   * The budget of notebook 07's comparison (the six non-contrastive methods and SimCLR beside them, each trained
-   * for the same steps of the same batch size): smaller than SimCLR's own run in 06, since seven methods share it.
+   * The budget of notebook 07's comparison ({@link SUITE_NAMES}: the six non-contrastive methods with SimCLR and MoCo
+   * beside them, each trained for the same steps of the same batch size): smaller than SimCLR's own run in 06, since
+   * eight methods share it.
    */
   suite: { batch: number; steps: number };
 }
@@ -115,8 +116,8 @@ type Common = Required<Pick<MethodOptions, 'inputShape' | 'widths' | 'batchSize'
 
 /**
  * Each name's method and settings. Heads are small (the encoder's features are 128-d): projector 128-128-64, as
- * SimCLR's; Barlow Twins and VICReg project to 128 (their losses act per dimension, λ = 1/128 for Barlow Twins'
- * redundancy term, ≈ its 5·10⁻³ at 8192 dims scaled to the size); BYOL's and DINO's EMA momentum 0.99 → 1 (cosine,
+ * SimCLR's; Barlow Twins and VICReg project to 128 (their losses act per dimension; Barlow Twins' redundancy weight
+ * λ = 1/128, i.e. 1/D, as notebook 07's quick comparison uses 1/32 at 32 dimensions); BYOL's and DINO's EMA momentum 0.99 → 1 (cosine,
  * the short-run choice); DINO: 2 global crops (35–100 %) + 2 local crops (5–35 %, 14×14); SwAV: 64 prototypes.
  */
 function buildPretrainMethod(name: PretrainName, common: Common, s: PretrainSize): Method<unknown> {
