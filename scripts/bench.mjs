@@ -67,19 +67,29 @@ async function runClassical(backend) {
   if (!existsSync(script) || (opts.only.length && !opts.only.includes('classical'))) return;
   const json = join(os.tmpdir(), `reprlab-bench-classical-${process.pid}-${backend}.json`);
   const args = [script, '--backend', backend, '--json', json, ...(opts.quick ? ['--n', '2000'] : [])];
-  console.log(`\nclassical baselines: node ${relative(process.cwd(), script)} ${args.slice(1).join(' ')}`);
+  const r = await runChildBench({ title: 'classical baselines', what: 'classical', args, file: json, parse: JSON.parse, empty: 'no JSON written' });
+  classical.push('failed' in r ? { backend, status: r.failed } : { backend, ...r.value });
+}
+
+/**
+ * Run a benchmark program `args` (script first) as a child process of this Node, its output shown; then read and
+ * `parse` the file it wrote, and remove it. Returns { value } or { failed } (its exit status, or `empty` when the file
+ * is missing or does not parse).
+ */
+async function runChildBench({ title, what, args, file, parse, empty }) {
+  console.log(`\n${title}: node ${relative(process.cwd(), args[0])} ${args.slice(1).join(' ')}`);
   const { spawnSync } = await import('node:child_process');
   const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) {
-    console.log(`  (classical benchmark exited with status ${r.status})`);
-    classical.push({ backend, status: r.status });
-    return;
+    console.log(`  (${what} benchmark exited with status ${r.status})`);
+    return { failed: r.status };
   }
   try {
-    classical.push({ backend, ...JSON.parse(readFileSync(json, 'utf8')) });
-    rmSync(json, { force: true });
+    const value = parse(readFileSync(file, 'utf8'));
+    rmSync(file, { force: true });
+    return { value };
   } catch {
-    classical.push({ backend, status: 'no JSON written' });
+    return { failed: empty };
   }
 }
 
@@ -96,20 +106,10 @@ async function runEvaluation(backend) {
   const jsonl = join(os.tmpdir(), `reprlab-bench-eval-${process.pid}-${backend}.jsonl`);
   const sides = torch.session ? 'reprlab,sklearn' : 'reprlab';
   const args = [script, '--backend', backend, '--sides', sides, '--train', opts.quick ? '5000' : '60000', '--rounds', opts.quick ? '1' : '2', '--out', jsonl];
-  console.log(`\nevaluation: node ${relative(process.cwd(), script)} ${args.slice(1).join(' ')}`);
-  const { spawnSync } = await import('node:child_process');
-  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0) {
-    console.log(`  (evaluation benchmark exited with status ${r.status})`);
-    evaluation.push({ backend, status: r.status });
-    return;
-  }
-  try {
-    evaluation.push(...readFileSync(jsonl, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
-    rmSync(jsonl, { force: true });
-  } catch {
-    evaluation.push({ backend, status: 'no JSON lines written' });
-  }
+  const parse = (text) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const r = await runChildBench({ title: 'evaluation', what: 'evaluation', args, file: jsonl, parse, empty: 'no JSON lines written' });
+  if ('failed' in r) evaluation.push({ backend, status: r.failed });
+  else evaluation.push(...r.value);
 }
 
 const backendsToRun = () => (opts.backends[0] === 'all' ? [...R.BACKEND_ORDER] : opts.backends);
